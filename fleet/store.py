@@ -1,0 +1,134 @@
+"""The fleet's SQLite file: one key → JSON-row table per producer table, plus meta and samples.
+
+Rows are stored as the JSON bytes the batch protocol serves, so answering a batch
+is a keyed lookup and a byte join, with no parse and no re-encode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from producers.catalog import PRODUCERS
+
+__all__ = ["TABLES", "FleetStore", "StoreWriter", "content_digest"]
+
+TABLES: tuple[str, ...] = tuple(t.name for p in PRODUCERS for t in p.tables)
+_FLUSH_EVERY = 20_000
+# SQLite binds at most 32,766 variables per statement; batches are ≤ 500 keys anyway.
+_MAX_VARS = 900
+
+
+class StoreWriter:
+    """Writes a fresh fleet file. Not for concurrent use; the generator owns it."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -262144;
+            PRAGMA page_size = 8192;
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE samples (grain TEXT NOT NULL, ord INTEGER NOT NULL, body BLOB NOT NULL,
+                                  PRIMARY KEY (grain, ord));
+            """
+        )
+        for name in TABLES:
+            self._db.execute(f'CREATE TABLE "{name}" (key TEXT PRIMARY KEY, row BLOB NOT NULL) WITHOUT ROWID')
+        self._pending: dict[str, list[tuple[str, bytes]]] = {name: [] for name in TABLES}
+        self._counts: dict[str, int] = dict.fromkeys(TABLES, 0)
+
+    def put(self, table: str, key: str, row: Any) -> None:
+        pending = self._pending[table]
+        pending.append((key, orjson.dumps(row)))
+        if len(pending) >= _FLUSH_EVERY:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        pending = self._pending[table]
+        if pending:
+            self._db.executemany(f'INSERT INTO "{table}" (key, row) VALUES (?, ?)', pending)
+            self._counts[table] += len(pending)
+            pending.clear()
+
+    def sample(self, grain: str, ord_: int, body: dict[str, Any]) -> None:
+        self._db.execute("INSERT INTO samples VALUES (?, ?, ?)", (grain, ord_, orjson.dumps(body)))
+
+    def meta(self, name: str, value: Any) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, orjson.dumps(value).decode()))
+
+    def close(self) -> dict[str, int]:
+        for table in TABLES:
+            self._flush(table)
+        self.meta("row_counts", self._counts)
+        self._db.commit()
+        self._db.execute("VACUUM")
+        self._db.close()
+        return dict(self._counts)
+
+
+class FleetStore:
+    """Read-only access to a generated fleet file, shared by every producer service."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise FileNotFoundError(f"no fleet data at {path}; run `crate fleet generate`")
+        self.path = path
+        # Read-only and immutable: no locks, safe to share across the event loop's tasks.
+        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self.meta: dict[str, Any] = {
+            name: orjson.loads(value) for name, value in self._db.execute("SELECT name, value FROM meta")
+        }
+
+    def close(self) -> None:
+        self._db.close()
+
+    def rows(self, table: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored JSON of each key that has a row; keys without one are absent."""
+        if table not in TABLES:
+            raise KeyError(table)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), _MAX_VARS):
+            chunk = keys[start : start + _MAX_VARS]
+            marks = ",".join("?" * len(chunk))
+            sql = f'SELECT key, row FROM "{table}" WHERE key IN ({marks})'
+            found.update(self._db.execute(sql, chunk).fetchall())
+        return found
+
+    def row(self, table: str, key: str) -> Any | None:
+        raw = self.rows(table, [key]).get(key)
+        return None if raw is None else orjson.loads(raw)
+
+    def scan(self, table: str) -> Iterator[tuple[str, Any]]:
+        """Every row of a table in key order (for tests, snapshots and sampling, not for requests)."""
+        for key, raw in self._db.execute(f'SELECT key, row FROM "{table}" ORDER BY key'):
+            yield key, orjson.loads(raw)
+
+    def count(self, table: str) -> int:
+        return int(self._db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+    def samples(self, grain: str, limit: int) -> list[dict[str, Any]]:
+        cursor = self._db.execute("SELECT body FROM samples WHERE grain = ? ORDER BY ord LIMIT ?", (grain, limit))
+        return [orjson.loads(body) for (body,) in cursor]
+
+
+def content_digest(path: Path) -> str:
+    """A digest of everything a fleet file holds, independent of SQLite's page layout."""
+    digest = hashlib.sha256()
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names: Iterable[str] = ("meta", "samples", *TABLES)
+        for name in names:
+            digest.update(name.encode())
+            for row in db.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2'):
+                digest.update(orjson.dumps([v.decode() if isinstance(v, bytes) else v for v in row]))
+    finally:
+        db.close()
+    return digest.hexdigest()

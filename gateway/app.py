@@ -1,0 +1,62 @@
+"""The ASGI app factory: `uvicorn gateway.app:create_app --factory`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.errors import ApiError, api_error_handler, http_exception_handler
+from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from gateway.services import Services
+from gateway.settings import Settings
+from rest_compat.root import api_root
+
+__all__ = ["create_app"]
+
+KEYED_PREFIXES = ("/api", "/graphql")
+PUBLIC_PATHS = ("/api/v2", "/api/v2/openapi.json")
+
+
+async def healthz(request: Request) -> Response:
+    return Response(orjson.dumps({"status": "ok"}), media_type="application/json")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build a gateway. With no settings, they are read from the process environment."""
+    settings = settings or Settings.from_env(os.environ)
+    services = Services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.start()
+        try:
+            yield
+        finally:
+            await services.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/api/v2", api_root, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                ApiKeyMiddleware, keys=lambda: services.keys, keyed_prefixes=KEYED_PREFIXES, public_paths=PUBLIC_PATHS
+            ),
+        ],
+        exception_handlers={HTTPException: http_exception_handler, ApiError: api_error_handler},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,18 @@
+"""The per-request context resolvers see: who is asking, until when, and this request's loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.keys import ApiKey
+from producers.loaders import Loaders
+
+__all__ = ["Context"]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    caller: ApiKey | None
+    request_id: str
+    deadline: float  # time.monotonic() value
+    loaders: Loaders

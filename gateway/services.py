@@ -1,0 +1,91 @@
+"""The long-lived objects of one gateway: made by `create_app`, opened in the lifespan, closed there."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import httpx
+
+from fleet.service import create_fleet_app
+from fleet.store import FleetStore
+from gateway.context import Context
+from gateway.keys import ApiKey, KeyStore
+from gateway.settings import Settings
+from producers.breaker import CircuitBreaker
+from producers.cache import RowCache
+from producers.catalog import PRODUCERS
+from producers.client import ProducerClient
+from producers.loaders import Loaders
+from producers.pool import ProducerPool
+
+__all__ = ["Services"]
+
+log = logging.getLogger("crate.gateway")
+_EMBEDDED_BASE = "http://fleet.embedded"
+
+
+class ServicesNotStarted(RuntimeError):
+    pass
+
+
+class Services:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._keys: KeyStore | None = None
+        self._pool: ProducerPool | None = None
+        self.fleet_store: FleetStore | None = None
+        self.fleet_app: object | None = None  # the embedded fleet, when there is one
+        self._http: list[httpx.AsyncClient] = []
+
+    @property
+    def keys(self) -> KeyStore:
+        if self._keys is None:
+            raise ServicesNotStarted("the gateway's lifespan has not started")
+        return self._keys
+
+    @property
+    def pool(self) -> ProducerPool:
+        if self._pool is None:
+            raise ServicesNotStarted("the gateway's lifespan has not started")
+        return self._pool
+
+    async def start(self) -> None:
+        settings = self.settings
+        self._keys = KeyStore(settings.key_path)
+        embedded: httpx.AsyncBaseTransport | None = None
+        if settings.embedded_fleet:
+            self.fleet_store = FleetStore(settings.fleet_path)
+            app = create_fleet_app(self.fleet_store, settings.fleet_faults)
+            self.fleet_app = app
+            embedded = httpx.ASGITransport(app=app)
+        timeout = settings.producer_timeout_ms / 1000
+        clients = {}
+        for spec in PRODUCERS:
+            url = settings.producer_url(spec.name)
+            http = httpx.AsyncClient(
+                base_url=url or f"{_EMBEDDED_BASE}/{spec.name}/",
+                transport=embedded if url is None else None,
+                # Timeouts are enforced per call by ProducerClient (ASGITransport ignores httpx's).
+                timeout=httpx.Timeout(timeout * 2),
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            )
+            self._http.append(http)
+            breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
+            clients[spec.name] = ProducerClient(spec, http, timeout_seconds=timeout, breaker=breaker)
+        self._pool = ProducerPool(clients, RowCache(settings.cache_max_bytes))
+        log.info("gateway started: fleet %s", "embedded" if embedded else settings.fleet_url or "by producer URL")
+
+    async def aclose(self) -> None:
+        for http in self._http:
+            await http.aclose()
+        self._http.clear()
+        if self._keys is not None:
+            self._keys.close()
+        if self.fleet_store is not None:
+            self.fleet_store.close()
+
+    def context(self, request_id: str, caller: ApiKey | None, deadline_ms: int | None = None) -> Context:
+        """A fresh per-request context: its own loaders and a deadline starting now."""
+        deadline = time.monotonic() + (deadline_ms or self.settings.request_deadline_ms) / 1000
+        return Context(caller=caller, request_id=request_id, deadline=deadline, loaders=Loaders(self.pool, deadline))

@@ -1,0 +1,122 @@
+"""The one configuration object, read from an environment mapping (never at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from fleet.faults import FleetFaults
+from producers.catalog import PRODUCERS
+
+__all__ = ["ENVIRONMENT", "Settings", "SettingsError"]
+
+
+class SettingsError(ValueError):
+    """The environment holds a value crate cannot run with; the message names the variable."""
+
+
+# variable -> (field, description); README's settings table is written from this.
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "CRATE_HOST": ("host", "address the gateway listens on (default 127.0.0.1)"),
+    "CRATE_PORT": ("port", "port the gateway listens on (default 8080)"),
+    "CRATE_DATA_DIR": ("data_dir", "where the fleet file, key store and snapshots live (default .crate)"),
+    "CRATE_FLEET_DB": ("fleet_db", "the demo fleet's SQLite file (default <data dir>/fleet.db)"),
+    "CRATE_FLEET_ARTISTS": ("fleet_artists", "artists in a generated demo fleet (default 5000)"),
+    "CRATE_FLEET_URL": ("fleet_url", "a served fleet (`crate fleet serve`); unset = the embedded fleet"),
+    "CRATE_PRODUCER_TIMEOUT_MS": ("producer_timeout_ms", "patience per producer call (default 800)"),
+    "CRATE_REQUEST_DEADLINE_MS": (
+        "request_deadline_ms",
+        "deadline for all producer work of one request (default 2500)",
+    ),
+    "CRATE_BREAKER_FAILURES": ("breaker_failures", "consecutive failures that open a producer's breaker (default 5)"),
+    "CRATE_BREAKER_COOLDOWN_S": ("breaker_cooldown_s", "seconds an open breaker waits before a probe (default 10)"),
+    "CRATE_CACHE_MAX_BYTES": (
+        "cache_max_bytes",
+        "bound of the shared producer-row cache; 0 turns it off (default 64 MiB)",
+    ),
+    "CRATE_KEY_DB": ("key_db", "the API key store (default <data dir>/keys.db)"),
+    "CRATE_MAX_BODY_BYTES": ("max_body_bytes", "largest request body accepted (default 65536)"),
+    "CRATE_LOG_LEVEL": ("log_level", "debug, info, warning or error (default info)"),
+}
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    data_dir: Path = Path(".crate")
+    fleet_db: Path | None = None
+    fleet_artists: int = Field(5000, ge=20, le=5_000_000)
+    fleet_url: str | None = None
+    producer_urls: dict[str, str] = Field(default_factory=dict)
+    producer_timeout_ms: int = Field(800, ge=1, le=60_000)
+    request_deadline_ms: int = Field(2500, ge=1, le=120_000)
+    breaker_failures: int = Field(5, ge=1, le=1000)
+    breaker_cooldown_s: float = Field(10.0, gt=0, le=3600)
+    cache_max_bytes: int = Field(64 * 1024 * 1024, ge=0)
+    key_db: Path | None = None
+    max_body_bytes: int = Field(65_536, ge=512, le=16 * 1024 * 1024)
+    log_level: str = "info"
+    fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
+
+    @field_validator("producer_urls")
+    @classmethod
+    def _known_producers(cls, urls: dict[str, str]) -> dict[str, str]:
+        known = {spec.name for spec in PRODUCERS}
+        unknown = set(urls) - known
+        if unknown:
+            raise ValueError(f"unknown producer(s): {', '.join(sorted(unknown))}")
+        return urls
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, level: str) -> str:
+        if level.lower() not in {"debug", "info", "warning", "error"}:
+            raise ValueError("must be debug, info, warning or error")
+        return level.lower()
+
+    @property
+    def fleet_path(self) -> Path:
+        return self.fleet_db or self.data_dir / "fleet.db"
+
+    @property
+    def key_path(self) -> Path:
+        return self.key_db or self.data_dir / "keys.db"
+
+    @property
+    def embedded_fleet(self) -> bool:
+        """Whether any producer is served by the in-process fleet."""
+        return self.fleet_url is None and any(spec.name not in self.producer_urls for spec in PRODUCERS)
+
+    def producer_url(self, name: str) -> str | None:
+        """Where a producer lives; None means the embedded fleet."""
+        if name in self.producer_urls:
+            return self.producer_urls[name].rstrip("/") + "/"
+        if self.fleet_url:
+            return f"{self.fleet_url.rstrip('/')}/{name}/"
+        return None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        values: dict[str, Any] = {}
+        for variable, (name, _help) in ENVIRONMENT.items():
+            if environ.get(variable, "") != "":
+                values[name] = environ[variable]
+        values["producer_urls"] = {
+            spec.name: environ[f"CRATE_PRODUCER_{spec.env_name}_URL"]
+            for spec in PRODUCERS
+            if environ.get(f"CRATE_PRODUCER_{spec.env_name}_URL")
+        }
+        try:
+            values["fleet_faults"] = FleetFaults.from_env(environ)
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            fields = {name: var for var, (name, _h) in ENVIRONMENT.items()}
+            problems = [f"{fields.get(str(err['loc'][0]), err['loc'][0])}: {err['msg']}" for err in exc.errors()]
+            raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None

@@ -1,0 +1,44 @@
+"""The per-request DataLoader bundle: one loader per producer table, made on first use.
+
+Loads issued in the same event-loop tick become one call to `ProducerPool.load`,
+which is one batch call per table (split only above the protocol's 500 keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiodataloader import DataLoader
+
+from producers.catalog import table as table_spec
+from producers.outcomes import Outcome
+from producers.pool import ProducerPool
+
+__all__ = ["Loaders"]
+
+
+class Loaders:
+    def __init__(self, pool: ProducerPool, deadline: float) -> None:
+        self._pool = pool
+        self.deadline = deadline
+        self._loaders: dict[tuple[str, str], DataLoader] = {}
+
+    def loader(self, producer: str, table: str) -> DataLoader:
+        slot = (producer, table)
+        found = self._loaders.get(slot)
+        if found is None:
+            table_spec(producer, table)  # fail fast on a typo, not inside a batch
+
+            async def batch_load(keys: Sequence[str]) -> list[Outcome]:
+                return await self._pool.load(producer, table, keys, self.deadline)
+
+            found = self._loaders[slot] = DataLoader(batch_load)
+        return found
+
+    async def load(self, producer: str, table: str, key: str) -> Outcome:
+        outcome: Outcome = await self.loader(producer, table).load(key)
+        return outcome
+
+    async def load_many(self, producer: str, table: str, keys: Sequence[str]) -> list[Outcome]:
+        outcomes: list[Outcome] = await self.loader(producer, table).load_many(list(keys))
+        return outcomes

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from fleet.generate import generate
+from fleet.store import FleetStore
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.servers import crate_process
+
+
+@pytest.fixture(scope="session")
+def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default-size demo fleet, generated once for the whole run."""
+    path = tmp_path_factory.mktemp("fleet") / "fleet.db"
+    generate(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fleet_store(fleet_db: Path) -> Iterator[FleetStore]:
+    store = FleetStore(fleet_db)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, fleet_db: Path) -> Callable[..., Settings]:
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {"data_dir": tmp_path, "fleet_db": fleet_db}
+        values.update(overrides)
+        return Settings(**values)
+
+    return build
+
+
+@asynccontextmanager
+async def running(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan started, behind an in-process HTTP client."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://crate.test") as client:
+            yield client
+
+
+@pytest.fixture
+async def gateway(make_settings: Callable[..., Settings]) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    app = create_app(make_settings())
+    async with running(app) as client:
+        yield app, client
+
+
+@pytest.fixture
+def api_key(gateway: tuple[Starlette, httpx.AsyncClient]) -> str:
+    app, _client = gateway
+    _key, secret = app.state.services.keys.create("test", "pytest")
+    return str(secret)
+
+
+@pytest.fixture(scope="session")
+def served_fleet(fleet_db: Path) -> Iterator[str]:
+    """`crate fleet serve` over real HTTP on a free port, shared by the session."""
+    with crate_process(["fleet", "serve", "--db", str(fleet_db)], env={}) as base:
+        yield base

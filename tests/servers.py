@@ -1,0 +1,58 @@
+"""Real servers for tests and benchmarks: `crate` subprocesses on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+CRATE = str(Path(sys.executable).with_name("crate"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def crate_process(args: list[str], env: Mapping[str, str], ready_path: str = "/healthz") -> Iterator[str]:
+    """Run `crate <args> --port P`, wait until it answers, yield its base URL, then stop it."""
+    port = free_port()
+    full_env = {**os.environ, **env}
+    proc = subprocess.Popen(
+        [CRATE, *args, "--host", "127.0.0.1", "--port", str(port)],
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                output = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"crate {' '.join(args)} exited {proc.returncode}: {output}")
+            try:
+                if httpx.get(base + ready_path, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"crate {' '.join(args)} did not come up")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
