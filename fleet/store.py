@@ -69,7 +69,6 @@ class StoreWriter:
             self._flush(table)
         self.meta("row_counts", self._counts)
         self._db.commit()
-        self._db.execute("VACUUM")
         self._db.close()
         return dict(self._counts)
 

@@ -6,6 +6,7 @@ import logging
 import time
 
 import httpx
+from starlette.applications import Starlette
 
 from fleet.service import create_fleet_app
 from fleet.store import FleetStore
@@ -35,7 +36,7 @@ class Services:
         self._keys: KeyStore | None = None
         self._pool: ProducerPool | None = None
         self.fleet_store: FleetStore | None = None
-        self.fleet_app: object | None = None  # the embedded fleet, when there is one
+        self.fleet_app: Starlette | None = None  # the embedded fleet, when there is one
         self._http: list[httpx.AsyncClient] = []
 
     @property

@@ -43,7 +43,7 @@ class ProducerPool:
             else:
                 todo.append(key)
         if todo:
-            fetch = asyncio.ensure_future(self._fetch(self.clients[producer], spec, todo, deadline))
+            fetch = asyncio.ensure_future(self.clients[producer].batch(spec, todo, deadline))
             for key in todo:
                 shared[key] = self._inflight[(spec.name, key)] = asyncio.get_running_loop().create_future()
             fetch.add_done_callback(lambda task: self._settle(spec, todo, task))
@@ -56,11 +56,6 @@ class ProducerPool:
                 for key in shared:
                     results.setdefault(key, _LATE)
         return [results[key] for key in keys]
-
-    async def _fetch(
-        self, client: ProducerClient, spec: TableSpec, keys: list[str], deadline: float
-    ) -> dict[str, Outcome]:
-        return await client.batch(spec, keys, deadline)
 
     def _settle(self, spec: TableSpec, keys: list[str], task: asyncio.Future[dict[str, Outcome]]) -> None:
         if task.cancelled():

@@ -1,0 +1,33 @@
+"""`make bench`: every benchmark section, one report.
+
+BENCH_LARGE sets the large fleet's artist count (default 1,000,000; 0 skips the large runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+from tests.bench import spine
+from tests.bench.report import Report
+
+OUT = Path(".crate/bench")
+
+
+async def main() -> None:
+    large = int(os.environ.get("BENCH_LARGE", "1000000"))
+    work = OUT / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    report = Report("crate benchmarks")
+    try:
+        await spine.run(report, work, large)
+    finally:
+        report.write(OUT / "report.md")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
