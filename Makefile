@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+GRAPHIQL := gateway/static/graphiql
+
+.PHONY: run test lint bench assets browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +18,25 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+## GraphiQL's files, from the npm registry, checked against the integrity hashes Strawberry pins.
+assets: $(GRAPHIQL)/.installed
+
+$(GRAPHIQL)/.installed: $(VENV)/.installed
+	$(BIN)/python -m gateway.assets $(GRAPHIQL)
+	touch $@
+
+## Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## make run: install, generate the demo fleet if missing, mint a test key the first time, serve.
-run: $(VENV)/.installed
+run: $(VENV)/.installed assets
 	$(BIN)/crate fleet generate --if-missing
 	$(BIN)/crate keys create --mode test --name "make run" --if-none
 	$(BIN)/crate serve
 
 ## make test: lint, type-check and the whole suite (real servers included).
-test: $(VENV)/.installed-test lint
+test: $(VENV)/.installed-test assets browser lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -36,4 +49,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) .crate .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .crate .pytest_cache .mypy_cache .ruff_cache gateway/static

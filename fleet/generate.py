@@ -23,7 +23,7 @@ from typing import Any
 from fleet.names import NameSource, festival_fragment_names, source_spellings, strip_accents
 from fleet.store import StoreWriter
 from resolvers.identity_norm import cluster_id as artist_cluster_id
-from resolvers.identity_norm import festival_id, label_id, pe_norm_v1, slug_for
+from resolvers.identity_norm import festival_id, label_id, name_tokens, pe_norm_v1, slug_for
 
 __all__ = ["DEFAULT_SEED", "EPOCH", "GENERATOR_VERSION", "WorldSize", "generate"]
 
@@ -31,6 +31,7 @@ GENERATOR_VERSION = 1
 DEFAULT_SEED = 20261204
 EPOCH = date(2026, 11, 1)  # the demo world's "today": dates are relative to it, never to the clock
 _MAX_RELEASE_GROUPS = 40
+_NAME_INDEX_POSTINGS = 24  # clusters kept per name token, most popular first
 _OUTLETS = ("Low End Review", "Signal Weekly", "Crate Digest", "Night Shift", "Wax Journal", "Frequency Notes")
 _FORMATS = ("Vinyl", "CD", "Cassette", "File")
 _GOLDEN = (
@@ -88,6 +89,7 @@ class _Artist:
     bandcamp: str | None = None
     booked: bool = False
     press: bool = False
+    popularity: float = 0.0
     tables: set[str] = field(default_factory=set)
 
 
@@ -121,6 +123,7 @@ class _World:
         self.next_discogs_id = 1000
         self.next_master_id = 50_000
         self.artist_festivals: dict[int, set[str]] = {}
+        self.name_index: dict[str, list[tuple[float, int]]] = {}
         self.cycle: list[int] = []
 
     # ---- helpers -------------------------------------------------------------------------
@@ -217,7 +220,12 @@ class _World:
         spellings = {src: raw for src, raw in source_spellings(name).items() if pe_norm_v1(raw) == norm}
         roll = self.rng.random()
         segment = "head" if forced_name or roll < 0.06 else "mid" if roll < 0.45 else "long_tail"
-        return _Artist(index, name, cid, slug_for(norm), segment, spellings)
+        scale = {"head": 1000.0, "mid": 100.0, "long_tail": 10.0}[segment]
+        artist = _Artist(index, name, cid, slug_for(norm), segment, spellings)
+        artist.popularity = round(scale * self.rng.uniform(0.5, 1.5), 2)
+        for token in name_tokens(norm):
+            self.name_index.setdefault(token, []).append((-artist.popularity, index))
+        return artist
 
     def bind_ids(self, artist: _Artist, force_homonym: bool) -> None:
         rng = self.rng
@@ -540,6 +548,12 @@ class _World:
                         break
         return list(dict.fromkeys(acts))
 
+    def write_name_index(self) -> None:
+        for token in sorted(self.name_index):
+            top = sorted(self.name_index[token])[:_NAME_INDEX_POSTINGS]
+            rows = [[self.artists[i].cluster_id, self.artists[i].name, -neg] for neg, i in top]
+            self.put(None, "name_index", token, rows)
+
     def write_live(self) -> None:
         rng = self.rng
         for artist in self.artists:
@@ -577,6 +591,7 @@ class _World:
         self.tick(self.size.artists % 1000)
         festival_samples = self.build_festivals()
         self.write_live()
+        self.write_name_index()
         self.write_labels()
         self.write_samples(festival_samples)
 

@@ -314,7 +314,10 @@ def source_spellings(name: str) -> dict[str, str]:
 
 def festival_fragment_names(canonical: str, years: list[int], city: str, rng: random.Random) -> list[str]:
     """The raw names under which sources file one festival."""
-    stem = canonical.rsplit(" ", 1)[0] if canonical.endswith((" Festival", " Fest")) else canonical
+    stem = canonical
+    for suffix in _FESTIVAL_SUFFIXES:
+        if canonical.endswith(f" {suffix}"):
+            stem = canonical[: -len(suffix) - 1]
     names = [canonical, stem.upper()]
     for year in rng.sample(years, k=min(len(years), rng.randint(1, 2))):
         names.append(f"{canonical} {year}")

@@ -12,18 +12,30 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from gateway.errors import ApiError, api_error_handler, http_exception_handler
-from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from gateway.graphql import ASSETS_URL, GatewayGraphQL, wants_playground
+from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, header
 from gateway.services import Services
 from gateway.settings import Settings
 from rest_compat.root import api_root
+from rest_compat.routes import ROUTES
+from rest_compat.table import endpoints
+from schema.root import build_schema
 
 __all__ = ["create_app"]
 
 KEYED_PREFIXES = ("/api", "/graphql")
 PUBLIC_PATHS = ("/api/v2", "/api/v2/openapi.json")
+
+
+def _playground_request(scope: Scope) -> bool:
+    return scope["path"] == "/graphql" and wants_playground(
+        scope["method"], scope.get("query_string", b""), header(scope, b"accept") or ""
+    )
 
 
 async def healthz(request: Request) -> Response:
@@ -34,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build a gateway. With no settings, they are read from the process environment."""
     settings = settings or Settings.from_env(os.environ)
     services = Services(settings)
+    schema = build_schema()
+    graphql = GatewayGraphQL(schema, services, settings.graphiql_assets)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -47,16 +61,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/api/v2", api_root, methods=["GET"]),
+            *endpoints(ROUTES, schema, services),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount(ASSETS_URL.rstrip("/"), StaticFiles(directory=settings.graphiql_assets, check_dir=False)),
         ],
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(
-                ApiKeyMiddleware, keys=lambda: services.keys, keyed_prefixes=KEYED_PREFIXES, public_paths=PUBLIC_PATHS
+                ApiKeyMiddleware,
+                keys=lambda: services.keys,
+                keyed_prefixes=KEYED_PREFIXES,
+                public_paths=PUBLIC_PATHS,
+                public_when=_playground_request,
             ),
         ],
         exception_handlers={HTTPException: http_exception_handler, ApiError: api_error_handler},
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.schema = schema
     return app

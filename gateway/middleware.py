@@ -13,13 +13,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.errors import error_response, internal_error, request_id_of
 from gateway.keys import KeyStore
 
-__all__ = ["ApiKeyMiddleware", "BodyLimitMiddleware", "RequestContextMiddleware"]
+__all__ = ["ApiKeyMiddleware", "BodyLimitMiddleware", "RequestContextMiddleware", "header"]
 
 log = logging.getLogger("crate.gateway")
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
             try:
@@ -40,7 +40,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        offered = _header(scope, b"x-request-id")
+        offered = header(scope, b"x-request-id")
         request_id = offered if offered and _CLIENT_REQUEST_ID.match(offered) else f"req_{uuid.uuid4().hex}"
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
@@ -82,7 +82,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"]) or self.max_bytes
-        declared = _header(scope, b"content-length")
+        declared = header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._reject(scope, receive, send, limit)
             return
@@ -134,15 +134,17 @@ class ApiKeyMiddleware:
         keys: Callable[[], KeyStore],
         keyed_prefixes: Collection[str],
         public_paths: Collection[str],
+        public_when: Callable[[Scope], bool] | None = None,
     ) -> None:
         self.app = app
         self.keys = keys
         self.keyed_prefixes = tuple(keyed_prefixes)
         self.public_paths = frozenset(p.rstrip("/") for p in public_paths)
+        self.public_when = public_when or (lambda _scope: False)
 
     def is_keyed(self, scope: Scope) -> bool:
         path: str = scope["path"]
-        if path.rstrip("/") in self.public_paths:
+        if path.rstrip("/") in self.public_paths or self.public_when(scope):
             return False
         return any(path == p or path.startswith(p + "/") for p in self.keyed_prefixes)
 
@@ -150,7 +152,7 @@ class ApiKeyMiddleware:
         if scope["type"] != "http" or not self.is_keyed(scope):
             await self.app(scope, receive, send)
             return
-        offered = _header(scope, b"x-api-key")
+        offered = header(scope, b"x-api-key")
         if not offered:
             await self._reject(scope, receive, send, "missing_api_key", "Send your API key in the X-API-Key header.")
             return

@@ -40,6 +40,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "CRATE_KEY_DB": ("key_db", "the API key store (default <data dir>/keys.db)"),
     "CRATE_MAX_BODY_BYTES": ("max_body_bytes", "largest request body accepted (default 65536)"),
     "CRATE_LOG_LEVEL": ("log_level", "debug, info, warning or error (default info)"),
+    "CRATE_GRAPHIQL_ASSETS": (
+        "graphiql_assets",
+        "where `make assets` put GraphiQL's files (default gateway/static/graphiql)",
+    ),
 }
 
 
@@ -61,6 +65,7 @@ class Settings(BaseModel):
     key_db: Path | None = None
     max_body_bytes: int = Field(65_536, ge=512, le=16 * 1024 * 1024)
     log_level: str = "info"
+    graphiql_assets: Path = Path(__file__).resolve().parent / "static" / "graphiql"
     fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
 
     @field_validator("producer_urls")

@@ -84,6 +84,9 @@ PRODUCERS: tuple[ProducerSpec, ...] = (
             _t("foreign_ids", "locator", _D, "observed", _GAP),
             _t("labels", "label_id", _D, "observed", _GAP),
             _t("festival_aliases", "festival_id", _D, "observed", _GAP),
+            # Near-match candidates: name token or 4-letter token prefix -> the most popular
+            # clusters carrying it, so "did you mean" never scans every name.
+            _t("name_index", "token", _D, "observed", _GAP, list),
         ),
     ),
     ProducerSpec(

@@ -81,3 +81,13 @@ def slug_for(norm: str) -> str:
 def norm_from_slug(slug: str) -> str:
     """The inverse of slug_for; a slug is a norm with hyphens for spaces."""
     return slug.replace("-", " ")
+
+
+def name_tokens(norm: str) -> set[str]:
+    """The keys a norm is filed under in the identity graph's name index: each word, each word's
+    first four letters, and the whole name run together (so "chemicalbrothers" still finds it)."""
+    words = norm.split(" ")
+    tokens = set(words) | {word[:4] for word in words}
+    if len(words) > 1:
+        tokens.add("".join(words))
+    return tokens

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from starlette.applications import Starlette
 
@@ -13,7 +16,7 @@ from fleet.generate import generate
 from fleet.store import FleetStore
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.servers import crate_process
+from tests.servers import CRATE, crate_process
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +72,16 @@ def served_fleet(fleet_db: Path) -> Iterator[str]:
     """`crate fleet serve` over real HTTP on a free port, shared by the session."""
     with crate_process(["fleet", "serve", "--db", str(fleet_db)], env={}) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def served_gateway(tmp_path_factory: pytest.TempPathFactory, fleet_db: Path) -> Iterator[tuple[str, str]]:
+    """`crate serve` (uvicorn) on the embedded demo fleet, and a key for it: (base URL, key)."""
+    data = tmp_path_factory.mktemp("gateway")
+    env = {"CRATE_DATA_DIR": str(data), "CRATE_FLEET_DB": str(fleet_db)}
+    minted = subprocess.run(
+        [CRATE, "keys", "create", "--json"], env={**os.environ, **env}, capture_output=True, check=True
+    )
+    key = orjson.loads(minted.stdout)["key"]
+    with crate_process(["serve"], env=env) as base:
+        yield base, key

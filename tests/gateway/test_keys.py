@@ -107,6 +107,10 @@ async def test_public_routes_need_no_key(gateway: tuple[Starlette, httpx.AsyncCl
     _app, client = gateway
     for path in ("/api/v2", "/healthz"):
         assert (await client.get(path)).status_code == 200
-    # A keyed prefix is keyed whatever the method; the public set is exact.
-    assert (await client.get("/graphql")).status_code == 401
+    # A keyed prefix is keyed whatever the method; the public set is exact. The one exception is
+    # the browser's GET of the GraphiQL page, which runs nothing.
+    assert (await client.get("/graphql", headers={"Accept": "application/json"})).status_code == 401
+    assert (await client.post("/graphql", json={"query": "{ __typename }"})).status_code == 401
+    assert (await client.get("/graphql", params={"query": "{ __typename }"})).status_code == 401
+    assert (await client.get("/graphql", headers={"Accept": "text/html"})).status_code == 200
     assert (await client.get("/api/v1/artists/1")).status_code == 401

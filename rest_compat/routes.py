@@ -1,0 +1,10 @@
+"""Every `/api/v2` route that is defined as a GraphQL selection, in one table."""
+
+from __future__ import annotations
+
+from rest_compat.resolve import RESOLVE
+from rest_compat.table import RestRoute
+
+__all__ = ["ROUTES"]
+
+ROUTES: list[RestRoute] = [RESOLVE]
