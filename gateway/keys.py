@@ -80,9 +80,7 @@ class KeyStore:
         return key, secret
 
     def list(self) -> list[ApiKey]:
-        rows = self._db.execute(
-            "SELECT id, name, mode, hint, created_at, revoked_at FROM api_keys ORDER BY created_at, id"
-        )
+        rows = self._db.execute("SELECT id, name, mode, hint, created_at, revoked_at FROM api_keys ORDER BY rowid")
         return [ApiKey(*row) for row in rows]
 
     def revoke(self, key_id: str) -> bool:
