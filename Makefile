@@ -45,7 +45,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 ## make bench: the benchmarks; the report lands in .crate/bench/report.md.
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test assets
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m tests.bench
 
 clean:

@@ -110,6 +110,11 @@ class FleetStore:
         for key, raw in self._db.execute(f'SELECT key, row FROM "{table}" ORDER BY key'):
             yield key, orjson.loads(raw)
 
+    def range_from(self, table: str, start: str, limit: int = 1) -> list[tuple[str, Any]]:
+        """The first rows at or after a key (for benchmarks that want rows spread over the key space)."""
+        cursor = self._db.execute(f'SELECT key, row FROM "{table}" WHERE key >= ? ORDER BY key LIMIT ?', (start, limit))
+        return [(key, orjson.loads(raw)) for key, raw in cursor]
+
     def count(self, table: str) -> int:
         return int(self._db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
 

@@ -227,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"crate: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (`| head`) went away: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.bench import spine
+from tests.bench import identity, spine
 from tests.bench.report import Report
 
 OUT = Path(".crate/bench")
@@ -23,7 +23,11 @@ async def main() -> None:
     work.mkdir(parents=True)
     report = Report("crate benchmarks")
     try:
-        await spine.run(report, work, large)
+        large_db = await spine.run(report, work, large)
+        fleets = {"5,000": work / "fleet-5000.db"}
+        if large_db is not None:
+            fleets[f"{large:,}"] = large_db
+        identity.resolve_throughput(report, fleets, work)
     finally:
         report.write(OUT / "report.md")
     shutil.rmtree(work, ignore_errors=True)
