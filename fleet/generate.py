@@ -24,6 +24,7 @@ from fleet.names import NameSource, festival_fragment_names, source_spellings, s
 from fleet.store import StoreWriter
 from resolvers.identity_norm import cluster_id as artist_cluster_id
 from resolvers.identity_norm import festival_id, label_id, name_tokens, pe_norm_v1, slug_for
+from schema.registry import ARTIST_FACETS, IDENTITY_SOURCE
 
 __all__ = ["DEFAULT_SEED", "EPOCH", "GENERATOR_VERSION", "WorldSize", "generate"]
 
@@ -47,19 +48,8 @@ _GOLDEN = (
     "The The",
 )
 
-# Which artist facet each table feeds; `crate fleet sample` reports facets by these names.
-FACET_OF_TABLE = {
-    "clusters": "identity",
-    "artist_community": "collector",
-    "editorial_coverage": "editorial",
-    "momentum": "emergence",
-    "live_presence": "live",
-    "web_links": "web",
-    "compositions": "compositions",
-    "release_groups": "discography",
-    "bc_emergence": "bandcamp_emergence",
-    "bc_tastemaker": "bandcamp_tastemaker",
-}
+# Which artist facet each table feeds, from the facet registry; `crate fleet sample` reports these.
+FACET_OF_TABLE = {IDENTITY_SOURCE.table: IDENTITY_SOURCE.name, **{spec.table: spec.name for spec in ARTIST_FACETS}}
 
 
 @dataclass(frozen=True, slots=True)

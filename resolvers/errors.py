@@ -11,8 +11,12 @@ __all__ = ["ClientInputError"]
 
 
 class ClientInputError(GraphQLError):
-    def __init__(self, message: str, *, code: str = "invalid_request", field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str = "invalid_request", field: str | None = None, next: str | None = None
+    ) -> None:
         extensions: dict[str, Any] = {"code": code}
         if field:
             extensions["field"] = field
+        if next:
+            extensions["next"] = next
         super().__init__(message, extensions=extensions)

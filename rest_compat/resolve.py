@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from graphql import GraphQLSchema
 from starlette.requests import Request
 
 from gateway.errors import ApiError
 from resolvers.identity import query_problem
-from rest_compat.table import RestRoute, single_param, snake_keys
+from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
 
 __all__ = ["RESOLVE"]
 
@@ -23,19 +24,19 @@ query Resolve($q: String!) {
 """
 
 
-def variables(request: Request) -> dict[str, Any]:
+def call(request: Request, _schema: GraphQLSchema) -> GraphQLCall:
     q = str(single_param(request, "q", required=True))
     problem = query_problem(q)
     if problem:
         raise ApiError(400, "invalid_request", problem, details=[{"path": "q", "message": problem, "code": "invalid"}])
-    return {"q": q}
+    return GraphQLCall(DOCUMENT, {"q": q})
 
 
 def _lower(value: str | None) -> str | None:
     return None if value is None else value.lower()
 
 
-def shape(data: Mapping[str, Any]) -> dict[str, Any]:
+def shape(data: Mapping[str, Any], _call: GraphQLCall) -> dict[str, Any]:
     body: dict[str, Any] = snake_keys(data["resolve"])
     for enum_field in ("resolved_from", "resolved_via", "matched_on"):
         body[enum_field] = _lower(body[enum_field])
@@ -46,7 +47,6 @@ RESOLVE = RestRoute(
     path="/api/v2/resolve",
     operation_id="resolve",
     summary="Resolve a name, a pasted link or a discogs:/mbid:/bandcamp: locator to a cluster_id",
-    document=DOCUMENT,
-    variables=variables,
+    call=call,
     shape=shape,
 )

@@ -1,28 +1,36 @@
-"""The REST route table: each `/api/v2` route is a GraphQL document, a parameter reader that
-turns the request into variables (or a 400), and a shaper from GraphQL data to the snake_case body.
-
-Handlers are generated from the table, so REST can never do what GraphQL would not.
+"""The REST route table: each `/api/v2` route builds a GraphQL call from the request (or a 400),
+executes it in-process through the same schema as /graphql, and shapes the data into the
+snake_case body. Handlers are generated from the table, so REST never does what GraphQL would not.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import strawberry
+from graphql import GraphQLSchema
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.errors import ApiError, request_id_of
 from gateway.services import Services
+from resolvers.errors import ClientInputError
+from schema.manifest import rest_name
 
-__all__ = ["RestRoute", "endpoints", "single_param", "snake_keys"]
+__all__ = ["GraphQLCall", "RestRoute", "endpoints", "single_param", "snake_keys"]
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+@dataclass(frozen=True, slots=True)
+class GraphQLCall:
+    document: str
+    variables: dict[str, Any]
+    #: what the shaper needs to know about the request (e.g. the facets asked for)
+    hints: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +38,11 @@ class RestRoute:
     path: str
     operation_id: str
     summary: str
-    document: str
-    variables: Callable[[Request], dict[str, Any]]
-    shape: Callable[[Mapping[str, Any]], Any]
+    call: Callable[[Request, GraphQLSchema], GraphQLCall]
+    shape: Callable[[Mapping[str, Any], GraphQLCall], Any]
     method: str = "GET"
+    #: answer with an ETag over the body (less `generated_at`) and honour If-None-Match
+    etag: bool = False
 
 
 def single_param(request: Request, name: str, *, required: bool = False) -> str | None:
@@ -41,42 +50,73 @@ def single_param(request: Request, name: str, *, required: bool = False) -> str 
     values = request.query_params.getlist(name)
     if len(values) > 1:
         raise ApiError(
-            400,
-            "invalid_request",
-            f"{name} was given {len(values)} times; give it once.",
+            400, "invalid_request", f"{name} was given {len(values)} times; give it once.",
             details=[{"path": name, "message": "given more than once", "code": "duplicate"}],
-        )
+        )  # fmt: skip
     if not values:
         if required:
             raise ApiError(
-                400,
-                "invalid_request",
-                f"The query parameter {name} is required.",
+                400, "invalid_request", f"The query parameter {name} is required.",
                 details=[{"path": name, "message": "required", "code": "missing"}],
-            )
+            )  # fmt: skip
         return None
     return values[0]
 
 
 def snake_keys(value: Any) -> Any:
-    """GraphQL's camelCase keys, recursively, as REST's snake_case."""
+    """GraphQL's camelCase keys, recursively, as REST's snake_case (a few spec names stay camel)."""
     if isinstance(value, dict):
-        return {_CAMEL.sub(r"_\1", key).lower(): snake_keys(item) for key, item in value.items()}
+        return {rest_name(key): snake_keys(item) for key, item in value.items()}
     if isinstance(value, list):
         return [snake_keys(item) for item in value]
     return value
 
 
+def client_error(error: ClientInputError) -> ApiError:
+    extensions = error.extensions or {}
+    code = str(extensions.get("code", "invalid_request"))
+    path = str(extensions.get("field", ""))
+    extras = {"next": extensions["next"]} if "next" in extensions else {}
+    return ApiError(
+        400, code, error.message, details=[{"path": path, "message": error.message, "code": code}], extras=extras
+    )
+
+
+def etag_of(body: Mapping[str, Any]) -> str:
+    stable = {key: value for key, value in body.items() if key != "generated_at"}
+    return '"' + hashlib.sha256(orjson.dumps(stable, option=orjson.OPT_SORT_KEYS)).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    offered = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in offered or etag in offered
+
+
 def _endpoint(route: RestRoute, schema: strawberry.Schema, services: Services) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
-        variables = route.variables(request)
+        try:
+            call = route.call(request, schema._schema)
+        except ClientInputError as exc:
+            raise client_error(exc) from None
         request_id = request_id_of(request.scope)
         context = services.context(request_id, request.scope.get("state", {}).get("caller"))
-        result = await schema.execute(route.document, variable_values=variables, context_value=context)
+        result = await schema.execute(call.document, variable_values=call.variables, context_value=context)
+        for error in result.errors or ():
+            if isinstance(error.original_error, ClientInputError):
+                raise client_error(error.original_error)
         if result.errors or result.data is None:
-            # Parameters were validated above, so any error here is ours, not the caller's.
+            # Parameters were validated above, so any other error here is ours, not the caller's.
             raise RuntimeError(f"{route.operation_id}: {result.errors}")
-        return Response(orjson.dumps(route.shape(result.data)), media_type="application/json")
+        body = route.shape(result.data, call)
+        headers = {}
+        if route.etag:
+            tag = etag_of(body)
+            headers["ETag"] = tag
+            if _matches(request.headers.get("if-none-match"), tag):
+                return Response(status_code=304, headers=headers)
+        return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
     endpoint.__name__ = route.operation_id
     return endpoint

@@ -1,0 +1,33 @@
+"""`GET /api/v2/dossier/manifest`: the data dictionary, straight from Query.manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import GraphQLSchema
+from starlette.requests import Request
+
+from rest_compat.table import GraphQLCall, RestRoute
+
+__all__ = ["MANIFEST"]
+
+DOCUMENT = "query Manifest { manifest }"
+
+
+def call(_request: Request, _schema: GraphQLSchema) -> GraphQLCall:
+    return GraphQLCall(DOCUMENT, {})
+
+
+def shape(data: Mapping[str, Any], _call: GraphQLCall) -> Any:
+    return data["manifest"]
+
+
+MANIFEST = RestRoute(
+    path="/api/v2/dossier/manifest",
+    operation_id="getManifest",
+    summary="The data dictionary: every grain, its addresses, facets, fields and sources",
+    call=call,
+    shape=shape,
+    etag=True,
+)

@@ -1,0 +1,183 @@
+"""GraphQL types of the artist dossier's facets. Declarations only; builders live in resolvers/."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Generic, TypeVar
+
+import strawberry
+
+__all__ = [
+    "AestheticQuality", "Artwork", "BandcampEmergence", "BandcampTastemaker", "Collector",
+    "Compositions", "Discography", "Editorial", "Emergence", "Facet", "FacetState", "Identity",
+    "LabelRef", "Live", "ReleaseGroup", "Review", "TopRelease", "Web", "WebLink", "Work",
+]  # fmt: skip
+
+T = TypeVar("T")
+
+
+@strawberry.enum(description="What a facet could see.")
+class FacetState(Enum):
+    PRESENT = strawberry.enum_value("present", description="the producer has data")
+    EMPTY = strawberry.enum_value("empty", description="the producer sees the entity and has nothing")
+    HONEST_GAP = strawberry.enum_value("honest_gap", description="the producer cannot see the entity")
+    DEGRADED = strawberry.enum_value("degraded", description="the producer failed or timed out")
+
+
+@strawberry.type(description="One facet: its state, freshness and data (null unless present).")
+class Facet(Generic[T]):
+    state: FacetState
+    present: bool
+    as_of: str | None = strawberry.field(description="when the producer's data was current (ISO 8601, UTC)")
+    stale: bool = strawberry.field(description="as_of is older than twice the table's refresh cadence")
+    reason: str | None = strawberry.field(description="why the facet is not present, when it is not")
+    data: T | None
+
+
+@strawberry.type(description="Who the artist is, as the identity graph knows them.")
+class Identity:
+    cluster_id: str
+    name: str
+    slug: str
+    aliases: list[str] = strawberry.field(description="raw spellings the sources use")
+    tier: str = strawberry.field(description="canonical (Discogs-bound) or observed")
+    discogs_id: int | None
+    mbid: str | None
+    bandcamp: str | None = strawberry.field(description="Bandcamp subdomain")
+    ambiguous: bool | None = strawberry.field(
+        description="more than one Discogs artist binds to this cluster; null when the bind was not consulted"
+    )
+    as_of: str | None
+
+
+@strawberry.type
+class TopRelease:
+    discogs_master_id: int
+    title: str
+    owners: int
+
+
+@strawberry.type(description="Discogs collector behaviour across the artist's release groups.")
+class Collector:
+    owners: int = strawberry.field(description="collections holding any of the release groups (have)")
+    wants: int
+    want_have_ratio: float | None
+    collected_release_groups: int
+    top_releases: list[TopRelease] = strawberry.field(description="by owners, most first")
+
+
+@strawberry.type
+class Review:
+    outlet: str
+    title: str
+    url: str
+    published_at: str
+    score: float | None
+
+
+@strawberry.type(description="Press coverage.")
+class Editorial:
+    mention_count: int
+    outlets: list[str]
+    reviews: list[Review] = strawberry.field(description="latest first")
+
+
+@strawberry.type(description="Breakout momentum from the emergence model.")
+class Emergence:
+    momentum_score: float
+    tier: str = strawberry.field(description="breakout, rising or steady")
+    booking_velocity: float
+    press_corroborated: bool
+    first_seen: str
+
+
+@strawberry.type(description="Live demand from the booking graph.")
+class Live:
+    upcoming: int
+    past: int
+    festivals: list[str] = strawberry.field(description="festival slugs")
+    cities: list[str]
+    last_played: str | None
+    demand_index: float
+
+
+@strawberry.type
+class WebLink:
+    kind: str
+    url: str
+
+
+@strawberry.type(description="Web presence; links only.")
+class Web:
+    links: list[WebLink]
+
+
+@strawberry.type
+class Work:
+    title: str
+    iswc: str
+    role: str
+    co_writers: list[str]
+
+
+@strawberry.type(description="Compositions from MusicBrainz works.")
+class Compositions:
+    works: list[Work]
+
+
+@strawberry.type
+class LabelRef:
+    label_id: str
+    name: str
+
+
+@strawberry.type(description="A hotlink; crate never fetches or re-hosts artwork.")
+class Artwork:
+    url: str
+    rehost: bool
+
+
+@strawberry.type(description="A Discogs release group (master) of the artist.")
+class ReleaseGroup:
+    discogs_master_id: int
+    title: str
+    year: int | None
+    formats: list[str]
+    labels: list[LabelRef]
+    artwork: Artwork | None
+    cube_quadrant: str | None = strawberry.field(description="collector/DJ/critic bits, e.g. 101; null = unclassified")
+    owner_count: int | None
+    dj_count: int | None
+    critic_count: int | None
+
+
+@strawberry.type(description="The artist's release groups, oldest first, bounded.")
+class Discography:
+    release_groups: list[ReleaseGroup]
+    total: int
+    truncated: bool
+
+
+@strawberry.type(description="Purchase-backed Bandcamp demand signals.")
+class BandcampEmergence:
+    emergence_class: str
+    demand_lead_days: int
+    demand_ratio: float
+    owner_reach: int
+    wishlist_demand: int
+    distinct_releases: int
+    earliest_wished_at: str
+
+
+@strawberry.type
+class AestheticQuality:
+    coherence: float
+    adventurousness: float
+    consistency: float
+
+
+@strawberry.type(description="Quality of the artist's early Bandcamp supporters.")
+class BandcampTastemaker:
+    supporter_cohort_size: int
+    aesthetic_quality: AestheticQuality
+    mean_first_buyer_earliness_days: float
