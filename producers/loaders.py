@@ -6,7 +6,9 @@ which is one batch call per table (split only above the protocol's 500 keys).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -16,12 +18,22 @@ from producers.pool import ProducerPool
 
 __all__ = ["Loaders"]
 
+T = TypeVar("T")
+
 
 class Loaders:
     def __init__(self, pool: ProducerPool, deadline: float) -> None:
         self._pool = pool
         self.deadline = deadline
         self._loaders: dict[tuple[str, str], DataLoader] = {}
+        self._once: dict[Hashable, asyncio.Future[Any]] = {}
+
+    def once(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
+        """A derived load (several loads combined) shared by every resolver of this request."""
+        found = self._once.get(key)
+        if found is None:
+            found = self._once[key] = asyncio.ensure_future(make())
+        return found
 
     def loader(self, producer: str, table: str) -> DataLoader:
         slot = (producer, table)

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from strawberry.types import Info
@@ -54,6 +55,11 @@ def address_artist(key: str) -> ArtistAddress:
 
 
 async def _identity_rows(address: ArtistAddress, loaders: Loaders) -> tuple[Outcome | None, Outcome | None]:
+    """The artist's cluster row and (for a name address) its Discogs bind, loaded once per request."""
+    return await loaders.once(("identity", address), lambda: _load_identity_rows(address, loaders))
+
+
+async def _load_identity_rows(address: ArtistAddress, loaders: Loaders) -> tuple[Outcome | None, Outcome | None]:
     if address.cluster_id is None:
         return None, None
     if address.by_cluster:
@@ -87,9 +93,11 @@ async def resolved_via(address: ArtistAddress, loaders: Loaders) -> ResolvedVia 
 
 
 async def cluster_id(address: ArtistAddress, loaders: Loaders) -> str | None:
+    """The key's cluster; None only when the identity graph says it knows no such artist. (When the
+    graph cannot answer, the id a name maps to is still that name's cluster: pe-norm-v1 is pure.)"""
     if address.by_cluster:
         return address.cluster_id
-    return address.cluster_id if await known(address, loaders) else None
+    return None if await known(address, loaders) is False else address.cluster_id
 
 
 async def identity(address: ArtistAddress, loaders: Loaders) -> Identity | None:
@@ -114,12 +122,18 @@ async def identity(address: ArtistAddress, loaders: Loaders) -> Identity | None:
     )
 
 
-def _stale(as_of: str, cadence_seconds: int, now: datetime) -> bool:
+@lru_cache(maxsize=1024)
+def _moment(as_of: str) -> datetime | None:
+    # Producers repeat a handful of as_of values (one per table refresh): parse each once.
     try:
-        moment = datetime.strptime(as_of, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return datetime.strptime(as_of, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
-        return False
-    return (now - moment).total_seconds() > 2 * cadence_seconds
+        return None
+
+
+def _stale(as_of: str, cadence_seconds: int, now: datetime) -> bool:
+    moment = _moment(as_of)
+    return moment is not None and (now - moment).total_seconds() > 2 * cadence_seconds
 
 
 def facet_from(spec: FacetSpec, outcome: Outcome, is_known: bool | None, now: datetime) -> Facet[Any]:

@@ -4,6 +4,7 @@ registry and the schema's own types and descriptions, so it cannot drift from wh
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLType, get_named_type
@@ -25,6 +26,7 @@ ENVELOPE = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def rest_name(name: str) -> str:
     return name if name in CAMEL_KEPT else _CAMEL.sub(r"_\1", name).lower()
 

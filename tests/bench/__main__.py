@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.bench import identity, spine
+from tests.bench import dossier, identity, spine
 from tests.bench.report import Report
 
 OUT = Path(".crate/bench")
@@ -28,6 +28,7 @@ async def main() -> None:
         if large_db is not None:
             fleets[f"{large:,}"] = large_db
         identity.resolve_throughput(report, fleets, work)
+        await dossier.run(report, work / "fleet-5000.db", work)
     finally:
         report.write(OUT / "report.md")
     shutil.rmtree(work, ignore_errors=True)

@@ -49,7 +49,8 @@ def resolve_throughput(report: Report, fleets: dict[str, Path], work: Path) -> N
     report.section(
         "Resolve over HTTP",
         f"`crate serve` (uvicorn, embedded fleet, default settings) under wrk: 1 thread, 16 connections, 8 s per "
-        f"row, rotating over {QUERIES} distinct queries of each kind (so the row cache warms as it would in use). "
+        f"row, rotating over {QUERIES} distinct queries of each kind after a 2-second warm-up pass (steady state: "
+        f"the row cache and the page cache warm, as in use). "
         "Unknown names exercise the candidate search.",
     )
     rows = []
