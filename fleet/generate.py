@@ -28,7 +28,7 @@ from schema.registry import ARTIST_FACETS, IDENTITY_SOURCE
 
 __all__ = ["DEFAULT_SEED", "EPOCH", "GENERATOR_VERSION", "WorldSize", "generate"]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # bump whenever tables or row shapes change: older files are regenerated
 DEFAULT_SEED = 20261204
 EPOCH = date(2026, 11, 1)  # the demo world's "today": dates are relative to it, never to the clock
 _MAX_RELEASE_GROUPS = 40

@@ -123,6 +123,19 @@ class FleetStore:
         return [orjson.loads(body) for (body,) in cursor]
 
 
+def generator_version(path: Path) -> int | None:
+    """The generator version a fleet file was written by (None: not a fleet file)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE name = 'generator_version'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else int(orjson.loads(row[0]))
+
+
 def content_digest(path: Path) -> str:
     """A digest of everything a fleet file holds, independent of SQLite's page layout."""
     digest = hashlib.sha256()

@@ -31,9 +31,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
-    if settings.embedded_fleet and not settings.fleet_path.exists():
-        print(f"crate: no fleet data at {settings.fleet_path}; run `crate fleet generate` first", file=sys.stderr)
-        return 1
+    if settings.embedded_fleet:
+        from fleet.generate import GENERATOR_VERSION
+        from fleet.store import generator_version
+
+        if not settings.fleet_path.exists():
+            print(f"crate: no fleet data at {settings.fleet_path}; run `crate fleet generate` first", file=sys.stderr)
+            return 1
+        if (found := generator_version(settings.fleet_path)) != GENERATOR_VERSION:
+            print(f"crate: the fleet data at {settings.fleet_path} was written by generator v{found}, this crate "
+                  f"needs v{GENERATOR_VERSION}; run `crate fleet generate` (make run does it)", file=sys.stderr)  # fmt: skip
+            return 1
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
     return 0
 
@@ -112,13 +120,17 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 def cmd_fleet_generate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from fleet.generate import DEFAULT_SEED, generate
+    from fleet.generate import DEFAULT_SEED, GENERATOR_VERSION, generate
+    from fleet.store import generator_version
 
     settings = _settings()
     out = Path(args.out) if args.out else settings.fleet_path
     if args.if_missing and out.exists():
-        print(f"fleet data present at {out}")
-        return 0
+        found = generator_version(out)
+        if found == GENERATOR_VERSION:
+            print(f"fleet data present at {out}")
+            return 0
+        print(f"fleet data at {out} was written by generator v{found}; regenerating for v{GENERATOR_VERSION}")
     artists = args.artists or settings.fleet_artists
     started = time.perf_counter()
     with tqdm(total=artists, unit="artist", desc="generating fleet", disable=args.quiet, file=sys.stderr) as bar:

@@ -1,6 +1,8 @@
 """`make bench`: every benchmark section, one report.
 
-BENCH_LARGE sets the large fleet's artist count (default 1,000,000; 0 skips the large runs).
+BENCH_LARGE sets the large fleet's artist count (default 1,000,000; 0 skips the large runs). The large
+fleet is kept in .crate/bench between runs (with its generation figures) and rebuilt when the generator
+changes or BENCH_REGENERATE=1.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ async def main() -> None:
     work.mkdir(parents=True)
     report = Report("crate benchmarks")
     try:
-        large_db = await spine.run(report, work, large)
+        large_db = await spine.run(report, work, OUT, large)
         fleets = {"5,000": work / "fleet-5000.db"}
         if large_db is not None:
             fleets[f"{large:,}"] = large_db

@@ -61,6 +61,20 @@ def test_generation_shows_a_progress_bar(tmp_path: Path) -> None:
     assert "generating fleet" in made.stderr and "2000/2000" in made.stderr
 
 
+def test_an_outdated_fleet_file_is_regenerated_if_missing_and_refused_by_serve(tmp_path: Path) -> None:
+    import sqlite3
+
+    assert crate("fleet", "generate", "--artists", "100", "--quiet", data_dir=tmp_path).returncode == 0
+    db = sqlite3.connect(tmp_path / "fleet.db")
+    db.execute("UPDATE meta SET value = '1' WHERE name = 'generator_version'")
+    db.commit()
+    db.close()
+    refused = crate("serve", data_dir=tmp_path)
+    assert refused.returncode == 1 and "was written by generator v1, this crate needs v2" in refused.stderr
+    again = crate("fleet", "generate", "--if-missing", "--quiet", data_dir=tmp_path)
+    assert again.stdout.startswith(f"fleet data at {tmp_path / 'fleet.db'} was written by generator v1; regenerating")
+
+
 def test_bad_settings_exit_2_with_the_variable_named(tmp_path: Path) -> None:
     result = crate("keys", "list", data_dir=tmp_path, env={"CRATE_PORT": "eighty"})
     assert result.returncode == 2
