@@ -24,6 +24,24 @@ def _settings() -> Settings:
     return Settings.from_env(os.environ)
 
 
+def _fleet_file(path: Path, *, current: bool = False) -> bool:
+    """Whether a usable fleet file is at `path`; says what to do when not."""
+    from fleet.generate import GENERATOR_VERSION
+    from fleet.store import generator_version
+
+    if not path.exists():
+        print(f"crate: no fleet data at {path}; run `crate fleet generate` first", file=sys.stderr)
+        return False
+    if current and (found := generator_version(path)) != GENERATOR_VERSION:
+        print(
+            f"crate: the fleet data at {path} was written by generator v{found}, this crate needs "
+            f"v{GENERATOR_VERSION}; run `crate fleet generate` (make run does it)",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -31,17 +49,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
-    if settings.embedded_fleet:
-        from fleet.generate import GENERATOR_VERSION
-        from fleet.store import generator_version
-
-        if not settings.fleet_path.exists():
-            print(f"crate: no fleet data at {settings.fleet_path}; run `crate fleet generate` first", file=sys.stderr)
-            return 1
-        if (found := generator_version(settings.fleet_path)) != GENERATOR_VERSION:
-            print(f"crate: the fleet data at {settings.fleet_path} was written by generator v{found}, this crate "
-                  f"needs v{GENERATOR_VERSION}; run `crate fleet generate` (make run does it)", file=sys.stderr)  # fmt: skip
-            return 1
+    if settings.embedded_fleet and not _fleet_file(settings.fleet_path, current=True):
+        return 1
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
     return 0
 
@@ -150,8 +159,7 @@ def cmd_fleet_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     path = Path(args.db) if args.db else settings.fleet_path
-    if not path.exists():
-        print(f"crate: no fleet data at {path}; run `crate fleet generate` first", file=sys.stderr)
+    if not _fleet_file(path, current=True):
         return 1
     app = create_fleet_app(FleetStore(path), FleetFaults.from_env(os.environ))
     uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level)
@@ -163,8 +171,7 @@ def cmd_fleet_sample(args: argparse.Namespace) -> int:
 
     settings = _settings()
     path = Path(args.db) if args.db else settings.fleet_path
-    if not path.exists():
-        print(f"crate: no fleet data at {path}; run `crate fleet generate` first", file=sys.stderr)
+    if not _fleet_file(path):
         return 1
     store = FleetStore(path)
     try:

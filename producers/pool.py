@@ -27,6 +27,8 @@ class ProducerPool:
         self.clients = dict(clients)
         self.cache = cache
         self._inflight: dict[tuple[str, str], asyncio.Future[Outcome]] = {}
+        # The event loop holds tasks weakly; shared fetches must outlive the request that started them.
+        self._fetches: set[asyncio.Task[dict[str, Outcome]]] = set()
 
     async def load(self, producer: str, table: str, keys: Sequence[str], deadline: float) -> list[Outcome]:
         """One outcome per key, aligned with `keys`."""
@@ -44,9 +46,11 @@ class ProducerPool:
                 todo.append(key)
         if todo:
             fetch = asyncio.ensure_future(self.clients[producer].batch(spec, todo, deadline))
+            self._fetches.add(fetch)
             for key in todo:
                 shared[key] = self._inflight[(spec.name, key)] = asyncio.get_running_loop().create_future()
             fetch.add_done_callback(lambda task: self._settle(spec, todo, task))
+            fetch.add_done_callback(self._fetches.discard)
         if shared:
             try:
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic())):

@@ -19,8 +19,9 @@ from producers.catalog import NoRowState
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Missing, Outcome
 from resolvers.errors import ClientInputError
-from resolvers.identity import MAX_QUERY_CHARS, resolve_path
+from resolvers.identity import MAX_QUERY_CHARS, binding_tier, resolve_path
 from resolvers.identity_norm import cluster_id as name_cluster_id
+from resolvers.identity_norm import pe_norm_v1, slug_for
 from resolvers.locators import is_cluster_hex, is_foreign_locator
 from schema.facets import Facet, FacetState, Identity
 from schema.identity import ResolvedVia
@@ -87,9 +88,7 @@ async def resolved_via(address: ArtistAddress, loaders: Loaders) -> ResolvedVia 
     if address.by_cluster:
         return ResolvedVia.CLUSTER  # by design, even for a cluster nobody has
     cluster, bind = await _identity_rows(address, loaders)
-    if _row(bind) is not None:
-        return ResolvedVia.DISCOGS
-    return ResolvedVia.CLUSTER if _row(cluster) is not None else None
+    return binding_tier(_row(cluster), _row(bind))
 
 
 async def cluster_id(address: ArtistAddress, loaders: Loaders) -> str | None:
@@ -108,10 +107,11 @@ async def identity(address: ArtistAddress, loaders: Loaders) -> Identity | None:
     row = cluster or {}
     ids = (bind or {}).get("discogs_ids") or []
     as_of = cluster_outcome.as_of if isinstance(cluster_outcome, Found | Missing) else None
+    name = row.get("name") or ((bind or {}).get("names") or [""])[0]
     return Identity(
         cluster_id=str(address.cluster_id),
-        name=row.get("name") or ((bind or {}).get("names") or [""])[0],
-        slug=row.get("slug") or "",
+        name=name,
+        slug=row.get("slug") or slug_for(pe_norm_v1(name) or ""),
         aliases=list(row.get("aliases") or (bind or {}).get("names") or []),
         tier="canonical" if bind else "observed",
         discogs_id=ids[0] if ids else None,

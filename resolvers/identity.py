@@ -17,7 +17,7 @@ from resolvers.identity_norm import cluster_id, name_tokens, pe_norm_v1, slug_fo
 from resolvers.locators import ParsedQuery, QueryKind, parse_query
 from schema.identity import MatchedOn, Resolution, ResolveCandidate, ResolvedFrom, ResolvedVia
 
-__all__ = ["MAX_QUERY_CHARS", "dossier_path", "query_problem", "resolve", "resolve_path"]
+__all__ = ["MAX_QUERY_CHARS", "binding_tier", "dossier_path", "query_problem", "resolve", "resolve_path"]
 
 MAX_QUERY_CHARS = 512
 MAX_CANDIDATES = 5
@@ -42,6 +42,13 @@ def dossier_path(cid: str) -> str:
 
 def resolve_path(q: str) -> str:
     return f"/api/v2/resolve?q={quote(q, safe='')}"
+
+
+def binding_tier(cluster: Any | None, bind: Any | None) -> ResolvedVia | None:
+    """discogs when Discogs binds the cluster, cluster when only the booking graph knows it."""
+    if bind is not None:
+        return ResolvedVia.DISCOGS
+    return ResolvedVia.CLUSTER if cluster is not None else None
 
 
 def _row(outcome: Outcome) -> Any | None:
@@ -85,7 +92,7 @@ class _Resolver:
         return _row(cluster), _row(bind), _unavailable([cluster, bind])
 
     def resolved(self, parsed: ParsedQuery, cid: str, cluster: Any, bind: Any, **fields: Any) -> Resolution:
-        via = ResolvedVia.DISCOGS if bind else ResolvedVia.CLUSTER
+        via = binding_tier(cluster, bind)
         name = (cluster or {}).get("name") or (bind.get("names") or [None])[0]
         return self.answer(parsed, resolved_via=via, cluster_id=cid, name=name, **fields)
 

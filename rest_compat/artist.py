@@ -6,7 +6,8 @@ The GraphQL document is generated from the facet registry and the schema's types
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -14,11 +15,14 @@ from typing import Any
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 from starlette.requests import Request
 
+from gateway.context import Context
 from gateway.errors import ApiError
+from resolvers import artist as resolvers
 from resolvers.artist import address_artist
+from rest_compat.plan import plain
 from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
 from schema.manifest import provenance_entry
-from schema.registry import ARTIST_FACETS, IDENTITY_SOURCE, FacetSpec, IdentitySource
+from schema.registry import ARTIST_FACETS, IDENTITY_SOURCE, FacetSpec, IdentitySource, artist_facet
 
 __all__ = ["ARTIST_ROUTES", "FIELDS", "selection"]
 
@@ -77,6 +81,25 @@ def call(request: Request, schema: GraphQLSchema) -> GraphQLCall:
     return GraphQLCall(_document(schema, facets), {"key": key}, {"facets": facets})
 
 
+async def plan(call: GraphQLCall, context: Context) -> dict[str, Any]:
+    """The data `call.document` selects, from the same resolvers, without the executor."""
+    key = call.variables["key"]
+    address = address_artist(key)
+    loaders = context.loaders
+    facets: tuple[str, ...] = call.hints["facets"]
+    pending: list[Awaitable[Any]] = [resolvers.cluster_id(address, loaders), resolvers.resolved_via(address, loaders)]
+    for name in facets:
+        if name == "identity":
+            pending.append(resolvers.identity(address, loaders))
+        else:
+            pending.append(resolvers.facet(artist_facet(name), address, loaders))
+    cluster, via, *values = await asyncio.gather(*pending)
+    artist: dict[str, Any] = {"key": key, "clusterId": cluster, "resolvedVia": plain(via)}
+    for name, value in zip(facets, values, strict=True):
+        artist[_GRAPHQL_NAME[name]] = plain(value)
+    return {"artist": artist}
+
+
 def _lower(value: str | None) -> str | None:
     return None if value is None else value.lower()
 
@@ -105,7 +128,9 @@ def shape(data: Mapping[str, Any], call: GraphQLCall) -> dict[str, Any]:
 
 
 def _route(path: str, operation_id: str, summary: str) -> RestRoute:
-    return RestRoute(path=path, operation_id=operation_id, summary=summary, call=call, shape=shape, etag=True)
+    return RestRoute(
+        path=path, operation_id=operation_id, summary=summary, call=call, shape=shape, etag=True, plan=plan
+    )
 
 
 ARTIST_ROUTES = [

@@ -6,7 +6,7 @@ snake_case body. Handlers are generated from the table, so REST never does what 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.context import Context
 from gateway.errors import ApiError, request_id_of
 from gateway.services import Services
 from resolvers.errors import ClientInputError
 from schema.manifest import rest_name
 
-__all__ = ["GraphQLCall", "RestRoute", "endpoints", "single_param", "snake_keys"]
+__all__ = ["GraphQLCall", "RestRoute", "endpoints", "execute", "single_param", "snake_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class RestRoute:
     method: str = "GET"
     #: answer with an ETag over the body (less `generated_at`) and honour If-None-Match
     etag: bool = False
+    #: a compiled plan (rest_compat/plan.py): the document's data without the GraphQL executor
+    plan: Callable[[GraphQLCall, Context], Awaitable[dict[str, Any]]] | None = None
 
 
 def single_param(request: Request, name: str, *, required: bool = False) -> str | None:
@@ -94,6 +97,18 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in offered or etag in offered
 
 
+async def execute(schema: strawberry.Schema, call: GraphQLCall, context: Context, operation: str) -> dict[str, Any]:
+    """Run a route's document through the schema: what the route is defined as."""
+    result = await schema.execute(call.document, variable_values=call.variables, context_value=context)
+    for error in result.errors or ():
+        if isinstance(error.original_error, ClientInputError):
+            raise client_error(error.original_error)
+    if result.errors or result.data is None:
+        # Parameters were validated before, so any other error here is ours, not the caller's.
+        raise RuntimeError(f"{operation}: {result.errors}")
+    return result.data
+
+
 def _endpoint(route: RestRoute, schema: strawberry.Schema, services: Services) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -102,14 +117,14 @@ def _endpoint(route: RestRoute, schema: strawberry.Schema, services: Services) -
             raise client_error(exc) from None
         request_id = request_id_of(request.scope)
         context = services.context(request_id, request.scope.get("state", {}).get("caller"))
-        result = await schema.execute(call.document, variable_values=call.variables, context_value=context)
-        for error in result.errors or ():
-            if isinstance(error.original_error, ClientInputError):
-                raise client_error(error.original_error)
-        if result.errors or result.data is None:
-            # Parameters were validated above, so any other error here is ours, not the caller's.
-            raise RuntimeError(f"{route.operation_id}: {result.errors}")
-        body = route.shape(result.data, call)
+        if route.plan is not None:
+            try:
+                data = await route.plan(call, context)
+            except ClientInputError as exc:
+                raise client_error(exc) from None
+        else:
+            data = await execute(schema, call, context, route.operation_id)
+        body = route.shape(data, call)
         headers = {}
         if route.etag:
             tag = etag_of(body)

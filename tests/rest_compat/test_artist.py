@@ -15,6 +15,8 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from producers.catalog import table
 from resolvers.cube import cube_quadrant
+from rest_compat.artist import ARTIST_ROUTES, _document
+from rest_compat.table import GraphQLCall, execute
 from schema.registry import ARTIST_FACETS
 from tests.conftest import running
 
@@ -211,3 +213,21 @@ async def test_stale_producers_are_flagged(make_settings: Callable[..., Settings
         key = app.state.services.keys.create("test")[1]
         body = (await client.get("/api/v2/artist/bjork?fields=live,web", headers={"X-API-Key": key})).json()
     assert (body["live"]["stale"], body["web"]["stale"]) == (True, False)
+
+
+async def test_the_compiled_plan_equals_executing_the_document(gateway: Gateway, fleet_store: FleetStore) -> None:
+    app, _client = gateway
+    schema, services = app.state.schema, app.state.services
+    route = ARTIST_ROUTES[0]
+    assert route.plan is not None
+    keys = [a["cluster_id"] for a in fleet_store.samples("artist", 40)] + [
+        "chemical-brothers", "burial", "nobody-at-all", "f" * 64, "!!!", "The The",
+    ]  # fmt: skip
+    selections: list[tuple[str, ...]] = [tuple(ALL_FIELDS), ("discography",), ("identity", "live")]
+    for key in keys:
+        for facets in selections:
+            call = GraphQLCall(_document(schema._schema, facets), {"key": key}, {"facets": facets})
+            planned = await route.plan(call, services.context("plan", None))
+            executed = await execute(schema, call, services.context("exec", None), "test")
+            assert planned == executed, (key, facets)
+            assert list(planned["artist"]) == list(executed["artist"])  # the same order, too
