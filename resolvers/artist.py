@@ -7,23 +7,18 @@ round of batch calls whatever it selects (latency follows the slowest producer, 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from strawberry.types import Info
-
-from producers.catalog import NoRowState
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Missing, Outcome
 from resolvers.errors import ClientInputError
+from resolvers.facet_state import load_facet
 from resolvers.identity import MAX_QUERY_CHARS, binding_tier, resolve_path
 from resolvers.identity_norm import cluster_id as name_cluster_id
 from resolvers.identity_norm import pe_norm_v1, slug_for
 from resolvers.locators import is_cluster_hex, is_foreign_locator
-from schema.facets import Facet, FacetState, Identity
+from schema.facets import Facet, Identity
 from schema.identity import ResolvedVia
 from schema.registry import FacetSpec
 
@@ -122,59 +117,5 @@ async def identity(address: ArtistAddress, loaders: Loaders) -> Identity | None:
     )
 
 
-@lru_cache(maxsize=1024)
-def _moment(as_of: str) -> datetime | None:
-    # Producers repeat a handful of as_of values (one per table refresh): parse each once.
-    try:
-        return datetime.strptime(as_of, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _stale(as_of: str, cadence_seconds: int, now: datetime) -> bool:
-    moment = _moment(as_of)
-    return moment is not None and (now - moment).total_seconds() > 2 * cadence_seconds
-
-
-def facet_from(spec: FacetSpec, outcome: Outcome, is_known: bool | None, now: datetime) -> Facet[Any]:
-    """The facet a load came to (DESIGN §4)."""
-    source = spec.source
-    if isinstance(outcome, Failed):
-        reason = f"{spec.producer} {outcome.reason.replace('_', ' ')}"
-        return Facet(state=FacetState.DEGRADED, present=False, as_of=None, stale=False, reason=reason, data=None)
-    stale = _stale(outcome.as_of, source.cadence_seconds, now)
-    if isinstance(outcome, Missing):
-        if is_known is False:
-            state, reason = FacetState.HONEST_GAP, "no artist with this key is known to the identity graph"
-        elif source.no_row is NoRowState.HONEST_GAP:
-            state, reason = FacetState.HONEST_GAP, f"{spec.producer} cannot see this artist"
-        else:
-            state, reason = FacetState.EMPTY, f"{spec.producer} sees this artist and has nothing to report"
-        return Facet(state=state, present=False, as_of=outcome.as_of, stale=stale, reason=reason, data=None)
-    data = spec.build(outcome.row)
-    if data is None:
-        reason = f"{spec.producer} sees this artist and has nothing to report"
-        return Facet(state=FacetState.EMPTY, present=False, as_of=outcome.as_of, stale=stale, reason=reason, data=None)
-    return Facet(state=FacetState.PRESENT, present=True, as_of=outcome.as_of, stale=stale, reason=None, data=data)
-
-
 async def facet(spec: FacetSpec, address: ArtistAddress, loaders: Loaders) -> Facet[Any]:
-    now = datetime.now(UTC)
-    if address.cluster_id is None:
-        reason = "nothing in this key identifies an artist"
-        return Facet(state=FacetState.HONEST_GAP, present=False, as_of=None, stale=False, reason=reason, data=None)
-    outcome, is_known = await asyncio.gather(
-        loaders.load(spec.producer, spec.table, address.cluster_id), known(address, loaders)
-    )
-    return facet_from(spec, outcome, is_known, now)
-
-
-def facet_resolver(spec: FacetSpec) -> Callable[..., Awaitable[Facet[Any]]]:
-    """A field resolver for one registry entry; its return annotation names the concrete GraphQL type."""
-
-    async def resolve(root: Any, info: Any) -> Facet[Any]:
-        return await facet(spec, root.address, info.context.loaders)
-
-    resolve.__name__ = spec.name
-    resolve.__annotations__ = {"root": Any, "info": Info, "return": Facet[spec.data_type]}  # type: ignore[name-defined]
-    return resolve
+    return await load_facet(spec, address.cluster_id, lambda: known(address, loaders), loaders)

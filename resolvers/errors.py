@@ -12,11 +12,19 @@ __all__ = ["ClientInputError"]
 
 class ClientInputError(GraphQLError):
     def __init__(
-        self, message: str, *, code: str = "invalid_request", field: str | None = None, next: str | None = None
+        self,
+        message: str,
+        *,
+        code: str = "invalid_request",
+        field: str | None = None,
+        next: str | None = None,
+        valid_forms: list[str] | None = None,
     ) -> None:
         extensions: dict[str, Any] = {"code": code}
         if field:
             extensions["field"] = field
         if next:
             extensions["next"] = next
+        if valid_forms:
+            extensions["valid_forms"] = valid_forms
         super().__init__(message, extensions=extensions)

@@ -14,9 +14,15 @@ from schema.facets import (
     Collector,
     Compositions,
     Discography,
+    Edition,
+    Editions,
     Editorial,
     Emergence,
+    LabelCollector,
     LabelRef,
+    Lineage,
+    LineageStep,
+    LineupEntry,
     Live,
     ReleaseGroup,
     Review,
@@ -28,7 +34,7 @@ from schema.facets import (
 
 __all__ = [
     "MAX_RELEASE_GROUPS", "bandcamp_emergence", "bandcamp_tastemaker", "collector", "compositions",
-    "discography", "editorial", "emergence", "live", "release_group", "web",
+    "discography", "editions", "editorial", "emergence", "label_collector", "lineage", "live", "release_group", "web",
 ]  # fmt: skip
 
 MAX_RELEASE_GROUPS = 50
@@ -117,3 +123,29 @@ def bandcamp_tastemaker(row: dict[str, Any]) -> BandcampTastemaker | None:
         aesthetic_quality=AestheticQuality(**row["aesthetic_quality"]),
         mean_first_buyer_earliness_days=row["mean_first_buyer_earliness_days"],
     )
+
+
+def lineage(row: dict[str, Any]) -> Lineage | None:
+    chain = [LineageStep(**step) for step in row["chain"]]
+    return Lineage(chain=chain, depth=len(chain) - 1, complete=row["cut_reason"] is None, cut_reason=row["cut_reason"])
+
+
+def label_collector(row: dict[str, Any]) -> LabelCollector | None:
+    if not row["catalogue_size"]:
+        return None
+    owners, wants = row["owners"], row["wants"]
+    return LabelCollector(
+        owners=owners, wants=wants, want_have_ratio=round(wants / owners, 3) if owners else None,
+        catalogue_size=row["catalogue_size"],
+    )  # fmt: skip
+
+
+def editions(row: dict[str, Any]) -> Editions | None:
+    years = [
+        Edition(**{**edition, "lineup": [LineupEntry(**entry) for entry in edition["lineup"]]})
+        for edition in row["editions"]
+    ]
+    if not years:
+        return None
+    acts = [entry for edition in years for entry in edition.lineup]
+    return Editions(editions=years, acts=len(acts), resolved_acts=sum(1 for a in acts if a.cluster_id))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rest_compat.artist import ARTIST_ROUTES
+from rest_compat.grains import FESTIVAL_ROUTES, LABEL_ROUTES
 from rest_compat.manifest import MANIFEST
 from rest_compat.resolve import RESOLVE
 from rest_compat.table import RestRoute
 
 __all__ = ["ROUTES"]
 
-ROUTES: list[RestRoute] = [RESOLVE, *ARTIST_ROUTES, MANIFEST]
+ROUTES: list[RestRoute] = [RESOLVE, *ARTIST_ROUTES, *LABEL_ROUTES, *FESTIVAL_ROUTES, MANIFEST]

@@ -79,7 +79,7 @@ def client_error(error: ClientInputError) -> ApiError:
     extensions = error.extensions or {}
     code = str(extensions.get("code", "invalid_request"))
     path = str(extensions.get("field", ""))
-    extras = {"next": extensions["next"]} if "next" in extensions else {}
+    extras: dict[str, Any] = {name: extensions[name] for name in ("next", "valid_forms") if name in extensions}
     return ApiError(
         400, code, error.message, details=[{"path": path, "message": error.message, "code": code}], extras=extras
     )

@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from gateway.context import Context
+from producers.loaders import Loaders
 from resolvers import artist as resolvers
 from resolvers.artist import ArtistAddress
+from resolvers.facet_state import facet_resolver
 from schema.facets import Identity
 from schema.identity import ResolvedVia
-from schema.registry import ARTIST_FACETS
+from schema.registry import ARTIST_FACETS, FacetSpec
 
-__all__ = ["Artist"]
+__all__ = ["Artist", "with_facets"]
 
 
-def _with_registry_facets(cls: type) -> type:
-    for spec in ARTIST_FACETS:
-        setattr(cls, spec.name, strawberry.field(resolver=resolvers.facet_resolver(spec), description=spec.description))
-    return cls
+def with_facets(
+    specs: tuple[FacetSpec, ...], load: Callable[[FacetSpec, Any, Loaders], Awaitable[Any]]
+) -> Callable[[type], type]:
+    """Add one lazily resolved field per registry facet to a dossier type."""
+
+    def decorate(cls: type) -> type:
+        for spec in specs:
+            field = strawberry.field(resolver=facet_resolver(spec, load), description=spec.description)
+            setattr(cls, spec.name, field)
+        return cls
+
+    return decorate
+
+
+async def _artist_facet(spec: FacetSpec, root: Any, loaders: Loaders) -> Any:
+    return await resolvers.facet(spec, root.address, loaders)
 
 
 @strawberry.federation.type(
     keys=["clusterId"], description="An artist dossier: identity plus every facet the fleet has."
 )
-@_with_registry_facets
+@with_facets(ARTIST_FACETS, _artist_facet)
 class Artist:
     key: str = strawberry.field(description="the key the artist was addressed by")
     address: strawberry.Private[ArtistAddress]

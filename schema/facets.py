@@ -9,8 +9,10 @@ import strawberry
 
 __all__ = [
     "AestheticQuality", "Artwork", "BandcampEmergence", "BandcampTastemaker", "Collector",
-    "Compositions", "Discography", "Editorial", "Emergence", "Facet", "FacetState", "Identity",
-    "LabelRef", "Live", "ReleaseGroup", "Review", "TopRelease", "Web", "WebLink", "Work",
+    "Compositions", "Discography", "Edition", "Editions", "Editorial", "Emergence", "Facet",
+    "FacetState", "FestivalFragment", "FestivalIdentity", "Identity", "LabelCollector",
+    "LabelIdentity", "LabelRef", "Lineage", "LineageStep", "LineupEntry", "Live", "ReleaseGroup",
+    "Review", "TopRelease", "Web", "WebLink", "Work",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -181,3 +183,84 @@ class BandcampTastemaker:
     supporter_cohort_size: int
     aesthetic_quality: AestheticQuality
     mean_first_buyer_earliness_days: float
+
+
+# ---- the label grain -------------------------------------------------------------------------
+
+
+@strawberry.type(description="Who the label is, as the identity graph knows it.")
+class LabelIdentity:
+    label_id: str
+    name: str
+    slug: str
+    aliases: list[str]
+    discogs_label_id: int | None
+    as_of: str | None
+
+
+@strawberry.type(description="One label in a sublabel -> parent chain.")
+class LineageStep:
+    label_id: str
+    name: str
+    slug: str
+
+
+@strawberry.type(description="The sublabel -> parent chain, from the label itself up to its root.")
+class Lineage:
+    chain: list[LineageStep] = strawberry.field(description="the label first, then each parent in turn")
+    depth: int = strawberry.field(description="parents above the label")
+    complete: bool = strawberry.field(description="the chain reached a root (a label with no parent)")
+    cut_reason: str | None = strawberry.field(description="why the chain stops short of a root, when it does")
+
+
+@strawberry.type(description="Discogs collector behaviour across the label's catalogue.")
+class LabelCollector:
+    owners: int
+    wants: int
+    want_have_ratio: float | None
+    catalogue_size: int = strawberry.field(description="release groups on the label")
+
+
+# ---- the festival grain ----------------------------------------------------------------------
+
+
+@strawberry.type(description="A raw name a source filed the festival under.")
+class FestivalFragment:
+    fragment_id: str
+    raw_name: str
+    source: str
+
+
+@strawberry.type(description="The de-fragmented festival: its canonical name and the fragments it absorbed.")
+class FestivalIdentity:
+    festival_id: str
+    name: str
+    slug: str
+    fragments: list[FestivalFragment]
+    as_of: str | None
+
+
+@strawberry.type(description="An act on a bill, joined to artist identity; cluster_id null is an honest gap.")
+class LineupEntry:
+    raw_name: str = strawberry.field(description="the act as the festival's sources wrote it")
+    cluster_id: str | None
+    resolved_via: str | None = strawberry.field(description="discogs, cluster or null")
+    slug: str | None
+
+
+@strawberry.type(description="One year of the festival, consolidated from every fragment that filed it.")
+class Edition:
+    year: int
+    start_date: str | None
+    end_date: str | None
+    city: str | None
+    country: str | None
+    sources: list[str] = strawberry.field(description="the raw festival names this edition was filed under")
+    lineup: list[LineupEntry]
+
+
+@strawberry.type(description="Editions per year, each lineup joined to artist identity.")
+class Editions:
+    editions: list[Edition] = strawberry.field(description="oldest first")
+    acts: int = strawberry.field(description="lineup entries across all editions")
+    resolved_acts: int = strawberry.field(description="entries joined to an artist cluster")

@@ -9,7 +9,7 @@ from typing import Any
 
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLType, get_named_type
 
-from schema.registry import ARTIST_FACETS, IDENTITY_SOURCE, FacetSpec, IdentitySource
+from schema.registry import GRAINS, FacetSpec, Grain, IdentitySource
 
 __all__ = ["build_manifest", "provenance_entry"]
 
@@ -42,8 +42,11 @@ def _type_text(kind: GraphQLType) -> str:
 def _fields(kind: GraphQLObjectType, depth: int = 0) -> list[dict[str, Any]]:
     out = []
     for name, field in kind.fields.items():
-        entry: dict[str, Any] = {"name": rest_name(name), "type": _type_text(field.type),
-                                 "description": field.description}  # fmt: skip
+        entry: dict[str, Any] = {
+            "name": rest_name(name),
+            "type": _type_text(field.type),
+            "description": field.description,
+        }
         inner = get_named_type(field.type)
         if isinstance(inner, GraphQLObjectType) and depth < 3:
             entry["fields"] = _fields(inner, depth + 1)
@@ -68,29 +71,65 @@ def _graphql_name(spec: FacetSpec) -> str:
     return str(spec.data_type.__strawberry_definition__.name)  # type: ignore[attr-defined]
 
 
-def build_manifest(schema: GraphQLSchema) -> dict[str, Any]:
+def _grain_facets(schema: GraphQLSchema, grain: Grain) -> list[dict[str, Any]]:
     types = schema.type_map
-    identity = types["Identity"]
-    assert isinstance(identity, GraphQLObjectType)
-    artist_facets: list[dict[str, Any]] = [
+    identity_type = types[_IDENTITY_TYPES[grain.name]]
+    assert isinstance(identity_type, GraphQLObjectType)
+    out: list[dict[str, Any]] = [
         {
             "name": "identity",
-            "description": IDENTITY_SOURCE.description + " The object itself, or null when unresolved.",
+            "description": grain.identity.description + " The object itself, or null when unresolved.",
             "shape": "object_or_null",
-            "fields": _fields(identity),
-            "provenance": provenance_entry(IDENTITY_SOURCE),
+            "fields": _fields(identity_type),
+            "provenance": provenance_entry(grain.identity),
         }
     ]
-    for spec in ARTIST_FACETS:
+    for spec in grain.facets:
         data = types[_graphql_name(spec)]
         assert isinstance(data, GraphQLObjectType)
-        artist_facets.append({
-            "name": spec.name,
-            "description": spec.description,
-            "shape": "facet",
-            "fields": _fields(data),
-            "provenance": provenance_entry(spec),
-        })  # fmt: skip
+        out.append(
+            {
+                "name": spec.name,
+                "description": spec.description,
+                "shape": "facet",
+                "fields": _fields(data),
+                "provenance": provenance_entry(spec),
+            }
+        )
+    return out
+
+
+_IDENTITY_TYPES = {"artist": "Identity", "label": "LabelIdentity", "festival": "FestivalIdentity"}
+_ADDRESSES = {
+    "artist": [
+        "GET /api/v2/artist/{key}",
+        "GET /api/v2/dossier/artist/{slug}",
+        "Query.artist(key)",
+        "Query.artists(keys)",
+    ],
+    "label": ["GET /api/v2/label/{key}", "GET /api/v2/dossier/label/{slug}", "Query.label(key)"],
+    "festival": ["GET /api/v2/dossier/festival/{slug}", "Query.festival(slug)"],
+}
+
+
+def build_manifest(schema: GraphQLSchema) -> dict[str, Any]:
+    grains: dict[str, Any] = {}
+    for grain in GRAINS.values():
+        envelope = [dict(e, name=grain.id_field) if e["name"] == "cluster_id" else e for e in ENVELOPE]
+        grains[grain.name] = {
+            "available": True,
+            "key": grain.id_field,
+            "addresses": _ADDRESSES[grain.name],
+            "envelope": envelope,
+            "facets": _grain_facets(schema, grain),
+        }
+    grains["song"] = {"available": False, "reason": "the fleet has no track key, so songs cannot be joined"}
+    grains["master"] = {
+        "available": False,
+        "demoted": True,
+        "reason": "a release group is a dimension of its artist: read it in the artist's discography facet",
+        "see": "artist.discography",
+    }
     return {
         "facet_shape": {
             "state": "present | empty | honest_gap | degraded",
@@ -100,33 +139,5 @@ def build_manifest(schema: GraphQLSchema) -> dict[str, Any]:
             "reason": "why the facet is not present",
             "data": "the facet's fields, null unless present",
         },
-        "grains": {
-            "artist": {
-                "available": True,
-                "key": "cluster_id",
-                "addresses": ["GET /api/v2/artist/{key}", "GET /api/v2/dossier/artist/{slug}", "Query.artist(key)",
-                              "Query.artists(keys)"],
-                "envelope": ENVELOPE,
-                "facets": artist_facets,
-            },
-            "label": {
-                "available": False,
-                "key": "label_id",
-                "reason": "coming: the label dossier (identity, sublabel lineage, collector) is being built",
-                "addresses": ["GET /api/v2/label/{key}", "GET /api/v2/dossier/label/{slug}", "Query.label(key)"],
-            },
-            "festival": {
-                "available": False,
-                "key": "festival_id",
-                "reason": "coming: the festival dossier (identity, editions joined to lineups) is being built",
-                "addresses": ["GET /api/v2/dossier/festival/{slug}", "Query.festival(slug)"],
-            },
-            "song": {"available": False, "reason": "the fleet has no track key, so songs cannot be joined"},
-            "master": {
-                "available": False,
-                "demoted": True,
-                "reason": "a release group is a dimension of its artist: read it in the artist's discography facet",
-                "see": "artist.discography",
-            },
-        },
-    }  # fmt: skip
+        "grains": grains,
+    }

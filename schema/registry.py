@@ -10,16 +10,23 @@ plain data, so schema/ still does no I/O.)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from producers.catalog import TableSpec
 from producers.catalog import table as table_spec
-from resolvers import facet_data
+from producers.outcomes import Outcome
+from resolvers import facet_data, festival, label
 from schema import facets
 
-__all__ = ["ARTIST_FACETS", "IDENTITY_SOURCE", "FacetSpec", "IdentitySource", "artist_facet"]
+if TYPE_CHECKING:
+    from producers.loaders import Loaders
+
+__all__ = [
+    "ARTIST_FACETS", "FESTIVAL_FACETS", "GRAINS", "IDENTITY_SOURCE", "LABEL_FACETS", "FacetSpec", "Grain",
+    "IdentitySource", "artist_facet",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,9 @@ class FacetSpec:
     data_type: type
     build: Callable[[Any], Any | None]
     description: str
+    grain: str = "artist"
+    #: how to load the facet when it is more than one row of its table (a chain, a join)
+    collect: Callable[[str, Loaders], Awaitable[Outcome]] | None = None
 
     @property
     def source(self) -> TableSpec:
@@ -80,8 +90,54 @@ ARTIST_FACETS: tuple[FacetSpec, ...] = (
               facet_data.bandcamp_tastemaker, "Quality of the artist's early Bandcamp supporters."),
 )  # fmt: skip
 
-_BY_NAME = {spec.name: spec for spec in ARTIST_FACETS}
+LABEL_IDENTITY = IdentitySource(
+    "identity", "identity-graph", "labels", "Who the label is: name, slug, aliases and its Discogs label id."
+)
+
+LABEL_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("lineage", "discogs-catalog", "label_lineage", facets.Lineage, facet_data.lineage,
+              "The sublabel -> parent chain up to the root; a cycle or a chain deeper than 16 is cut, with a reason.",
+              grain="label", collect=label.walk_lineage),
+    FacetSpec("collector", "discogs-collector", "label_community", facets.LabelCollector, facet_data.label_collector,
+              "Discogs collector behaviour across the label's catalogue.", grain="label"),
+)  # fmt: skip
+
+FESTIVAL_IDENTITY = IdentitySource(
+    "identity", "identity-graph", "festival_aliases",
+    "The de-fragmented festival: canonical name, slug and the raw fragments it absorbed.",
+)  # fmt: skip
+
+FESTIVAL_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("editions", "festival-graph", "editions", facets.Editions, facet_data.editions,
+              "Editions per year, consolidated across fragments, each lineup joined to artist identity.",
+              grain="festival", collect=festival.collect_editions),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Grain:
+    """A kind of dossier: what keys it, where its identity comes from, its facets."""
+
+    name: str
+    id_field: str  # the envelope's id: cluster_id, label_id or festival_id
+    identity: IdentitySource
+    facets: tuple[FacetSpec, ...]
+
+    def facet(self, name: str) -> FacetSpec:
+        return next(spec for spec in self.facets if spec.name == name)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The `?fields=` vocabulary: identity, then every facet in registry order."""
+        return ("identity", *(spec.name for spec in self.facets))
+
+
+GRAINS = {
+    "artist": Grain("artist", "cluster_id", IDENTITY_SOURCE, ARTIST_FACETS),
+    "label": Grain("label", "label_id", LABEL_IDENTITY, LABEL_FACETS),
+    "festival": Grain("festival", "festival_id", FESTIVAL_IDENTITY, FESTIVAL_FACETS),
+}
 
 
 def artist_facet(name: str) -> FacetSpec:
-    return _BY_NAME[name]
+    return GRAINS["artist"].facet(name)

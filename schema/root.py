@@ -14,9 +14,13 @@ from strawberry.types import ExecutionContext, Info
 from gateway.context import Context
 from resolvers.artist import address_artist
 from resolvers.errors import ClientInputError
+from resolvers.festival import address_festival
 from resolvers.identity import query_problem, resolve
+from resolvers.label import address_label
 from schema.artist import Artist
+from schema.festival import Festival
 from schema.identity import Resolution
+from schema.label import Label
 from schema.limits import limit_extensions
 from schema.manifest import build_manifest
 
@@ -46,6 +50,14 @@ class Query:
         if len(keys) > MAX_ARTISTS:
             raise ClientInputError(f"at most {MAX_ARTISTS} keys per call (got {len(keys)})", field="keys")
         return [Artist(key=key, address=address_artist(key)) for key in keys]
+
+    @strawberry.field(description="A label dossier by 64-hex label_id or slug.")
+    def label(self, key: str) -> Label:
+        return Label(key=key, address=address_label(key))
+
+    @strawberry.field(description="A festival dossier by slug; the slug of any raw name it was filed under works.")
+    def festival(self, slug: str) -> Festival:
+        return Festival(key=slug, address=address_festival(slug))
 
     @strawberry.field(description="The data dictionary: every grain, its addresses, facets, fields and sources.")
     def manifest(self, info: Info[Context, None]) -> JSON:

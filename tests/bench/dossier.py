@@ -14,7 +14,8 @@ import strawberry
 from fleet.store import FleetStore
 from gateway.app import create_app
 from gateway.settings import Settings
-from rest_compat.artist import FIELDS, _document
+from rest_compat.dossier import document as dossier_document
+from schema.registry import GRAINS
 from schema.root import Query
 from tests.bench.load import wrk
 from tests.bench.report import Report, summary_ms
@@ -53,7 +54,7 @@ async def cpu_against_stock(report: Report, fleet_db: Path, work: Path, rounds: 
         for key in keys:  # warm the row cache and the document caches
             assert (await client.get(f"/api/v2/artist/{key}", headers=headers)).status_code == 200
         stock = strawberry.Schema(query=Query)
-        document = _document(app.state.schema._schema, FIELDS)
+        document = dossier_document(app.state.schema._schema, "artist", GRAINS["artist"].fields)
 
         async def run_stock(key: str) -> None:
             result = await stock.execute(
@@ -119,7 +120,7 @@ async def throughput(report: Report, fleet_db: Path, work: Path) -> None:
     key = _mint(env)
     keys = sample_keys(fleet_db, 40)
     app_schema = create_app(Settings(data_dir=data, fleet_db=fleet_db)).state.schema
-    document = _document(app_schema._schema, FIELDS)
+    document = dossier_document(app_schema._schema, "artist", GRAINS["artist"].fields)
     rows = []
     with crate_process(["serve"], env=env) as base:
         rest = [f"/api/v2/artist/{k}" for k in keys]

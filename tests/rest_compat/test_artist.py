@@ -15,7 +15,8 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from producers.catalog import table
 from resolvers.cube import cube_quadrant
-from rest_compat.artist import ARTIST_ROUTES, _document
+from rest_compat.artist import ARTIST_ROUTES
+from rest_compat.dossier import document
 from rest_compat.table import GraphQLCall, execute
 from schema.registry import ARTIST_FACETS
 from tests.conftest import running
@@ -155,7 +156,7 @@ async def test_unknown_fields_are_400_with_the_valid_set(
         "error": {"code": "invalid_fields", "message": message, "details": details,
                   "request_id": response.headers["x-request-id"]},
         "valid_fields": ALL_FIELDS,
-        "example": "/api/v2/artist/bjork?fields=identity,discography",
+        "example": "/api/v2/artist/bjork?fields=identity,collector",
     }  # fmt: skip
 
 
@@ -226,7 +227,7 @@ async def test_the_compiled_plan_equals_executing_the_document(gateway: Gateway,
     selections: list[tuple[str, ...]] = [tuple(ALL_FIELDS), ("discography",), ("identity", "live")]
     for key in keys:
         for facets in selections:
-            call = GraphQLCall(_document(schema._schema, facets), {"key": key}, {"facets": facets})
+            call = GraphQLCall(document(schema._schema, "artist", facets), {"key": key}, {"facets": facets})
             planned = await route.plan(call, services.context("plan", None))
             executed = await execute(schema, call, services.context("exec", None), "test")
             assert planned == executed, (key, facets)

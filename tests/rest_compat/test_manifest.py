@@ -22,7 +22,16 @@ async def test_the_manifest_lists_every_grain_and_facet(gateway: Gateway, api_ke
         "available": False, "demoted": True, "see": "artist.discography",
         "reason": "a release group is a dimension of its artist: read it in the artist's discography facet",
     }  # fmt: skip
-    assert grains["label"]["available"] is False and grains["festival"]["available"] is False
+    assert grains["label"]["key"] == "label_id" and grains["festival"]["key"] == "festival_id"
+    assert [f["name"] for f in grains["label"]["facets"]] == ["identity", "lineage", "collector"]
+    assert [f["name"] for f in grains["festival"]["facets"]] == ["identity", "editions"]
+    assert grains["label"]["envelope"][2] == {
+        "name": "label_id",
+        "type": "String",
+        "description": "the canonical id; null when unresolved",
+    }
+    lineage = next(f for f in grains["label"]["facets"] if f["name"] == "lineage")
+    assert lineage["provenance"]["sourceTable"] == "label_lineage"
     artist = grains["artist"]
     assert [f["name"] for f in artist["facets"]] == ["identity", *(s.name for s in ARTIST_FACETS)]
     assert [e["name"] for e in artist["envelope"]] == ["key", "grain", "cluster_id", "resolved_via", "generated_at",

@@ -14,7 +14,7 @@ from fleet.faults import FleetFaults
 from fleet.store import FleetStore
 from gateway.app import create_app
 from gateway.settings import Settings
-from rest_compat.artist import selection
+from rest_compat.dossier import selection
 from rest_compat.table import snake_keys
 from schema.registry import ARTIST_FACETS
 from schema.root import build_schema
