@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -52,10 +53,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.start()
+        # Move start-up objects (schema, types, clients) out of the collector's generations, so
+        # the collections that requests trigger do not rescan them: a p99 tail at no cost.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
             await services.aclose()
+            gc.unfreeze()
 
     app = Starlette(
         routes=[
