@@ -14,7 +14,7 @@ from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Missing, Outcome
 from resolvers.errors import ClientInputError
 from resolvers.facet_state import load_facet
-from resolvers.identity import MAX_QUERY_CHARS, binding_tier, resolve_path
+from resolvers.identity import binding_tier, require_key, resolve_path
 from resolvers.identity_norm import cluster_id as name_cluster_id
 from resolvers.identity_norm import pe_norm_v1, slug_for
 from resolvers.locators import is_cluster_hex, is_foreign_locator
@@ -36,8 +36,7 @@ class ArtistAddress:
 
 def address_artist(key: str) -> ArtistAddress:
     """Classify an artist key (DESIGN §2); a foreign locator or an unusable key is a client error."""
-    if not key or len(key) > MAX_QUERY_CHARS or not key.strip():
-        raise ClientInputError(f"an artist key is 1 to {MAX_QUERY_CHARS} characters, not blank", field="key")
+    require_key(key, "an artist key", field="key")
     if is_cluster_hex(key):
         return ArtistAddress(key, True, key)
     if is_foreign_locator(key):

@@ -9,8 +9,7 @@ from typing import Any
 
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Outcome
-from resolvers.errors import ClientInputError
-from resolvers.identity import MAX_QUERY_CHARS, binding_tier
+from resolvers.identity import binding_tier, require_key
 from resolvers.identity_norm import cluster_id, pe_norm_v1
 from resolvers.identity_norm import festival_id as name_festival_id
 from schema.facets import FestivalFragment, FestivalIdentity
@@ -30,8 +29,7 @@ class FestivalAddress:
 
 
 def address_festival(slug: str) -> FestivalAddress:
-    if not slug or len(slug) > MAX_QUERY_CHARS or not slug.strip():
-        raise ClientInputError(f"a festival slug is 1 to {MAX_QUERY_CHARS} characters, not blank", field="slug")
+    require_key(slug, "a festival slug", field="slug")
     return FestivalAddress(slug, name_festival_id(slug))
 
 

@@ -13,11 +13,20 @@ from rapidfuzz import fuzz
 
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Outcome
+from resolvers.errors import ClientInputError
 from resolvers.identity_norm import cluster_id, name_tokens, pe_norm_v1, slug_for
 from resolvers.locators import ParsedQuery, QueryKind, parse_query
 from schema.identity import MatchedOn, Resolution, ResolveCandidate, ResolvedFrom, ResolvedVia
 
-__all__ = ["MAX_QUERY_CHARS", "binding_tier", "dossier_path", "query_problem", "resolve", "resolve_path"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "binding_tier",
+    "dossier_path",
+    "query_problem",
+    "require_key",
+    "resolve",
+    "resolve_path",
+]
 
 MAX_QUERY_CHARS = 512
 MAX_CANDIDATES = 5
@@ -34,6 +43,12 @@ def query_problem(q: str) -> str | None:
     if not q.strip():
         return "q must contain more than whitespace"
     return None
+
+
+def require_key(key: str, what: str, field: str = "key") -> None:
+    """Reject a dossier key no entity could have: empty, blank or over MAX_QUERY_CHARS."""
+    if not key or len(key) > MAX_QUERY_CHARS or not key.strip():
+        raise ClientInputError(f"{what} is 1 to {MAX_QUERY_CHARS} characters, not blank", field=field)
 
 
 def dossier_path(cid: str) -> str:

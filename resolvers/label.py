@@ -8,7 +8,7 @@ from typing import Any
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Outcome
 from resolvers.errors import ClientInputError
-from resolvers.identity import MAX_QUERY_CHARS
+from resolvers.identity import require_key
 from resolvers.identity_norm import label_id as name_label_id
 from resolvers.identity_norm import pe_norm_v1, slug_for
 from resolvers.locators import is_cluster_hex, is_foreign_locator
@@ -29,8 +29,7 @@ class LabelAddress:
 
 
 def address_label(key: str) -> LabelAddress:
-    if not key or len(key) > MAX_QUERY_CHARS or not key.strip():
-        raise ClientInputError(f"a label key is 1 to {MAX_QUERY_CHARS} characters, not blank", field="key")
+    require_key(key, "a label key", field="key")
     if is_cluster_hex(key):
         return LabelAddress(key, True, key)
     if is_foreign_locator(key):

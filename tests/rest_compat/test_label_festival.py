@@ -50,21 +50,36 @@ async def test_a_label_dossier(client: Client, fleet_store: FleetStore) -> None:
     response = await get(client, f"/api/v2/label/{sample['slug']}")
     body = response.json()
     assert response.status_code == 200 and response.headers["etag"]
-    assert list(body) == ["key", "grain", "label_id", "resolved_via", "generated_at", "provenance", "identity",
-                          "lineage", "collector"]  # fmt: skip
+    assert list(body) == [
+        "key",
+        "grain",
+        "label_id",
+        "resolved_via",
+        "generated_at",
+        "provenance",
+        "identity",
+        "lineage",
+        "collector",
+    ]
     assert (body["grain"], body["label_id"], body["resolved_via"]) == ("label", sample["label_id"], "discogs")
     row = fleet_store.row("labels", sample["label_id"])
-    assert body["identity"] == {"label_id": sample["label_id"], "name": sample["name"], "slug": sample["slug"],
-                                "aliases": row["aliases"], "discogs_label_id": row["discogs_label_id"]}  # fmt: skip
+    assert body["identity"] == {
+        "label_id": sample["label_id"],
+        "name": sample["name"],
+        "slug": sample["slug"],
+        "aliases": row["aliases"],
+        "discogs_label_id": row["discogs_label_id"],
+    }
     chain = expected_chain(fleet_store, sample["label_id"])
     assert body["lineage"]["data"] == {"chain": chain, "depth": 4, "complete": True, "cut_reason": None}
     assert chain[1]["name"] == sample["parent"]
     community = fleet_store.row("label_community", sample["label_id"])
     assert body["collector"]["data"] == {
-        "owners": community["owners"], "wants": community["wants"],
+        "owners": community["owners"],
+        "wants": community["wants"],
         "want_have_ratio": round(community["wants"] / community["owners"], 3) if community["owners"] else None,
         "catalogue_size": community["catalogue_size"],
-    }  # fmt: skip
+    }
     assert [p["sourceTable"] for p in body["provenance"]] == ["labels", "label_lineage", "label_community"]
 
 
@@ -106,10 +121,14 @@ async def test_label_addressing(client: Client, key: str, status: int, code: str
         scheme = key.split(":")[0]
         message = f"{scheme}: keys are not label addresses; use the label_id or the label's slug"
         assert response.json() == {
-            "error": {"code": code, "message": message, "details": [{"path": "key", "message": message, "code": code}],
-                      "request_id": response.headers["x-request-id"]},
+            "error": {
+                "code": code,
+                "message": message,
+                "details": [{"path": "key", "message": message, "code": code}],
+                "request_id": response.headers["x-request-id"],
+            },
             "valid_forms": ["a 64-hex label_id", "the label's slug, e.g. warp-records"],
-        }  # fmt: skip
+        }
     else:
         body = response.json()
         assert (body["label_id"], body["resolved_via"], body["identity"]) == (None, None, None)
@@ -164,8 +183,12 @@ async def test_editions_are_consolidated_and_joined(client: Client, fleet_store:
                 assert entry == {"raw_name": entry["raw_name"], "cluster_id": None, "resolved_via": None, "slug": None}
             else:
                 bound = fleet_store.row("discogs_bind", known["cluster_id"]) is not None
-                assert entry == {"raw_name": entry["raw_name"], "cluster_id": known["cluster_id"],
-                                 "resolved_via": "discogs" if bound else "cluster", "slug": known["slug"]}  # fmt: skip
+                assert entry == {
+                    "raw_name": entry["raw_name"],
+                    "cluster_id": known["cluster_id"],
+                    "resolved_via": "discogs" if bound else "cluster",
+                    "slug": known["slug"],
+                }
     assert data["acts"] == sum(len(e["lineup"]) for e in data["editions"])
     assert 0 < data["resolved_acts"] < data["acts"]
 
@@ -235,3 +258,24 @@ async def test_rest_and_graphql_agree_for_every_sample(client: Client, fleet_sto
         identity = dict(data["identity"])
         identity.pop("asOf")
         assert rest["identity"] == snake_keys(identity)
+
+
+@pytest.mark.parametrize(
+    ("path", "message", "field"),
+    [
+        ("/api/v2/artist/", "an artist key is 1 to 512 characters, not blank", "key"),
+        ("/api/v2/label/", "a label key is 1 to 512 characters, not blank", "key"),
+        ("/api/v2/dossier/festival/", "a festival slug is 1 to 512 characters, not blank", "slug"),
+    ],
+)
+async def test_over_long_keys_are_400(client: Client, path: str, message: str, field: str) -> None:
+    response = await get(client, path + "x" * 513)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "code": "invalid_request",
+            "message": message,
+            "details": [{"path": field, "message": message, "code": "invalid_request"}],
+            "request_id": response.headers["x-request-id"],
+        }
+    }
