@@ -22,6 +22,7 @@ from gateway.graphql import ASSETS_URL, GatewayGraphQL, wants_playground
 from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, header
 from gateway.services import Services
 from gateway.settings import Settings
+from rest_compat.beacons import BEACON_MAX_BYTES, BEACON_PATHS, beacon_routes
 from rest_compat.root import api_root
 from rest_compat.routes import ROUTES
 from rest_compat.table import endpoints
@@ -30,7 +31,8 @@ from schema.root import build_schema
 __all__ = ["create_app"]
 
 KEYED_PREFIXES = ("/api", "/graphql")
-PUBLIC_PATHS = ("/api/v2", "/api/v2/openapi.json")
+# Public: no X-API-Key. The beacon routes carry their own credential (the search's bearer JWT).
+PUBLIC_PATHS = ("/api/v2", "/api/v2/openapi.json", *BEACON_PATHS)
 
 
 def _playground_request(scope: Scope) -> bool:
@@ -68,12 +70,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/api/v2", api_root, methods=["GET"]),
             *endpoints(ROUTES, schema, services),
+            *beacon_routes(lambda: services.beacons, lambda: services.beacon_secret),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount(ASSETS_URL.rstrip("/"), StaticFiles(directory=settings.graphiql_assets, check_dir=False)),
         ],
         middleware=[
             Middleware(RequestContextMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                limit_for=lambda path: BEACON_MAX_BYTES if path in BEACON_PATHS else None,
+            ),
             Middleware(
                 ApiKeyMiddleware,
                 keys=lambda: services.keys,

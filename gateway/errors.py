@@ -63,11 +63,13 @@ def error_response(
     code: str,
     message: str,
     *,
-    details: Sequence[Mapping[str, Any]] = (),
+    details: Sequence[Mapping[str, Any]] | Mapping[str, Any] = (),
     extras: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    body = {"error": {"code": code, "message": message, "details": list(details), "request_id": request_id}}
+    """`details` is the usual array of {path, message, code}, or (beacons) Zod's flattened object."""
+    shown = dict(details) if isinstance(details, Mapping) else list(details)
+    body = {"error": {"code": code, "message": message, "details": shown, "request_id": request_id}}
     body.update(extras or {})
     return Response(
         orjson.dumps(body),

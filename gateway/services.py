@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from fleet.service import create_fleet_app
 from fleet.store import FleetStore
+from gateway.beacons import BeaconStore, load_secret
 from gateway.context import Context
 from gateway.keys import ApiKey, KeyStore
 from gateway.settings import Settings
@@ -34,6 +35,8 @@ class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._keys: KeyStore | None = None
+        self._beacons: BeaconStore | None = None
+        self._beacon_secret: bytes | None = None
         self._pool: ProducerPool | None = None
         self.fleet_store: FleetStore | None = None
         self.fleet_app: Starlette | None = None  # the embedded fleet, when there is one
@@ -46,6 +49,18 @@ class Services:
         return self._keys
 
     @property
+    def beacons(self) -> BeaconStore:
+        if self._beacons is None:
+            raise ServicesNotStarted("the gateway's lifespan has not started")
+        return self._beacons
+
+    @property
+    def beacon_secret(self) -> bytes:
+        if self._beacon_secret is None:
+            raise ServicesNotStarted("the gateway's lifespan has not started")
+        return self._beacon_secret
+
+    @property
     def pool(self) -> ProducerPool:
         if self._pool is None:
             raise ServicesNotStarted("the gateway's lifespan has not started")
@@ -54,6 +69,9 @@ class Services:
     async def start(self) -> None:
         settings = self.settings
         self._keys = KeyStore(settings.key_path)
+        self._beacons = BeaconStore(settings.beacon_path)
+        configured = settings.beacon_secret.get_secret_value() if settings.beacon_secret else None
+        self._beacon_secret = load_secret(configured, settings.data_dir)
         embedded: httpx.AsyncBaseTransport | None = None
         if settings.embedded_fleet:
             self.fleet_store = FleetStore(settings.fleet_path)
@@ -83,6 +101,8 @@ class Services:
         self._http.clear()
         if self._keys is not None:
             self._keys.close()
+        if self._beacons is not None:
+            self._beacons.close()
         if self.fleet_store is not None:
             self.fleet_store.close()
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from fleet.faults import FleetFaults
 from producers.catalog import PRODUCERS
@@ -40,6 +40,11 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "CRATE_KEY_DB": ("key_db", "the API key store (default <data dir>/keys.db)"),
     "CRATE_MAX_BODY_BYTES": ("max_body_bytes", "largest request body accepted (default 65536)"),
     "CRATE_LOG_LEVEL": ("log_level", "debug, info, warning or error (default info)"),
+    "CRATE_BEACON_SECRET": (
+        "beacon_secret",
+        "HS256 secret for beacon tokens, ≥ 32 bytes (default: random, kept in <data dir>)",
+    ),
+    "CRATE_BEACON_DB": ("beacon_db", "the beacon store (default <data dir>/beacons.db)"),
     "CRATE_GRAPHIQL_ASSETS": (
         "graphiql_assets",
         "where `make assets` put GraphiQL's files (default gateway/static/graphiql)",
@@ -66,6 +71,8 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(65_536, ge=512, le=16 * 1024 * 1024)
     log_level: str = "info"
     graphiql_assets: Path = Path(__file__).resolve().parent / "static" / "graphiql"
+    beacon_secret: SecretStr | None = Field(None, min_length=32)
+    beacon_db: Path | None = None
     fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
 
     @field_validator("producer_urls")
@@ -91,6 +98,10 @@ class Settings(BaseModel):
     @property
     def key_path(self) -> Path:
         return self.key_db or self.data_dir / "keys.db"
+
+    @property
+    def beacon_path(self) -> Path:
+        return self.beacon_db or self.data_dir / "beacons.db"
 
     @property
     def embedded_fleet(self) -> bool:
