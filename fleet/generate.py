@@ -28,7 +28,7 @@ from schema.registry import ARTIST_FACETS, IDENTITY_SOURCE
 
 __all__ = ["DEFAULT_SEED", "EPOCH", "GENERATOR_VERSION", "WorldSize", "generate"]
 
-GENERATOR_VERSION = 2  # bump whenever tables or row shapes change: older files are regenerated
+GENERATOR_VERSION = 3  # bump whenever tables or row shapes change: older files are regenerated
 DEFAULT_SEED = 20261204
 EPOCH = date(2026, 11, 1)  # the demo world's "today": dates are relative to it, never to the clock
 _MAX_RELEASE_GROUPS = 40
@@ -93,6 +93,12 @@ class _Label:
     owners: int = 0
     wants: int = 0
     catalogue: int = 0
+
+
+def _terms(name: str) -> list[str]:
+    """A name's search terms: each word of its norm, and the whole norm."""
+    norm = pe_norm_v1(name)
+    return [] if norm is None else [*norm.split(" "), norm]
 
 
 def _iso(day: date) -> str:
@@ -162,6 +168,18 @@ class _World:
     def write_labels(self) -> None:
         for label in self.labels:
             parent = None if label.parent is None else self.labels[label.parent]
+            self.out.searchable(
+                "label",
+                label.label_id,
+                float(label.owners),
+                _terms(label.name),
+                {
+                    "grain": "label",
+                    "label_id": label.label_id,
+                    "name": label.name,
+                    "slug": label.slug,
+                },
+            )
             self.put(
                 None,
                 "labels",
@@ -243,6 +261,18 @@ class _World:
 
     def write_identity(self, artist: _Artist) -> None:
         aliases = sorted({artist.name, *artist.spellings.values(), *artist.discogs_names})
+        self.out.searchable(
+            "artist",
+            artist.cluster_id,
+            artist.popularity,
+            _terms(artist.name),
+            {
+                "grain": "artist",
+                "cluster_id": artist.cluster_id,
+                "name": artist.name,
+                "slug": artist.slug,
+            },
+        )
         self.put(
             artist,
             "clusters",
@@ -333,6 +363,23 @@ class _World:
             return
         groups.sort(key=lambda g: (g["year"], g["discogsMasterId"]))
         self.put(artist, "release_groups", artist.cluster_id, groups)
+        for g in groups:
+            self.out.searchable(
+                "master",
+                str(g["discogsMasterId"]),
+                float(g["owner_count"] or 0),
+                _terms(g["title"]),
+                {
+                    "grain": "master",
+                    "discogsMasterId": g["discogsMasterId"],
+                    "title": g["title"],
+                    "artist": artist.name,
+                    "cluster_id": artist.cluster_id,
+                    "owner_count": g["owner_count"],
+                    "dj_count": g["dj_count"],
+                    "critic_count": g["critic_count"],
+                },
+            )
         counted = [g for g in groups if g["owner_count"] is not None]
         if counted:
             top = sorted(counted, key=lambda g: (-g["owner_count"], g["discogsMasterId"]))[:5]
@@ -502,6 +549,18 @@ class _World:
                             "lineup": lineup if n == 0 else lineup[: max(1, len(lineup) // 2)],
                         }
                     )
+            self.out.searchable(
+                "festival",
+                fid,
+                float(len(years)),
+                [t for raw in raw_names for t in _terms(raw)],
+                {
+                    "grain": "festival",
+                    "festival_id": fid,
+                    "name": canonical,
+                    "slug": fslug,
+                },
+            )
             # Every raw spelling, the canonical one among them, addresses the festival.
             alias = {"festival_id": fid, "name": canonical, "slug": fslug, "fragment_ids": fragment_ids}
             for raw, frag in zip(raw_names, fragment_ids, strict=True):

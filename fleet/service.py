@@ -2,6 +2,7 @@
 
     GET  /<producer>/meta                 tables with key, refresh_cadence, tier, as_of
     POST /<producer>/tables/<table>/batch {"keys": [...]} (≤ 500) -> {"table", "as_of", "rows"}
+    POST /search-index/search             {"q", "grains", "limit"} -> {"q", "as_of", "results"}
     GET  /<producer>/healthz
     GET  /fleet/stats                     batch calls and keys received per producer/table
     POST /fleet/stats/reset
@@ -26,8 +27,11 @@ from starlette.routing import Route
 from fleet.faults import FleetFaults
 from fleet.store import FleetStore
 from producers.catalog import PRODUCERS, ProducerSpec, TableSpec
+from resolvers.identity_norm import pe_norm_v1
 
-__all__ = ["MAX_BATCH_KEYS", "FleetStats", "create_fleet_app"]
+__all__ = ["MAX_BATCH_KEYS", "SEARCH_GRAINS", "FleetStats", "create_fleet_app"]
+
+SEARCH_GRAINS = ("artist", "label", "festival", "master")
 
 MAX_BATCH_KEYS = 500
 _JSON = "application/json"
@@ -145,6 +149,32 @@ def create_fleet_app(
         rows = b",".join(orjson.dumps(k) + b":" + found.get(k, b"null") for k in dict.fromkeys(keys))
         return Response(head[:-1] + b',"rows":{' + rows + b"}}", media_type=_JSON)
 
+    async def search(request: Request) -> Response:
+        spec = producer_of(request)
+        if spec is None or spec.name != "search-index":
+            return _error(404, "no such producer search")
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return _error(400, "body must be JSON")
+        q, grains, limit = (body.get(k) for k in ("q", "grains", "limit")) if isinstance(body, dict) else (None,) * 3
+        if not (
+            isinstance(q, str)
+            and isinstance(grains, list)
+            and all(g in SEARCH_GRAINS for g in grains)
+            and isinstance(limit, int)
+            and not isinstance(limit, bool)
+            and 1 <= limit <= 100
+        ):
+            return _error(400, 'body must be {"q": string, "grains": [artist|label|festival|master], "limit": 1..100}')
+        stats.record(spec.name, "search", 1)
+        if (bad := await faulted(spec, request)) is not None:
+            return bad
+        norm = pe_norm_v1(q) or ""
+        results = store.search(norm.split(" ") if norm else [], grains, limit)
+        as_of = datetime.fromtimestamp((clock() // 3600) * 3600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _json({"q": q, "as_of": as_of, "results": results})
+
     async def get_stats(request: Request) -> Response:
         return _json(stats.as_json())
 
@@ -163,6 +193,7 @@ def create_fleet_app(
             Route("/{producer}/meta", meta),
             Route("/{producer}/healthz", producer_health),
             Route("/{producer}/tables/{table}/batch", batch, methods=["POST"]),
+            Route("/{producer}/search", search, methods=["POST"]),
         ]
     )
     app.state.stats = stats

@@ -22,6 +22,7 @@ TABLES: tuple[str, ...] = tuple(t.name for p in PRODUCERS for t in p.tables)
 _FLUSH_EVERY = 20_000
 # SQLite binds at most 32,766 variables per statement; batches are ≤ 500 keys anyway.
 _MAX_VARS = 900
+_PER_TOKEN = 2000
 
 
 class StoreWriter:
@@ -36,6 +37,10 @@ class StoreWriter:
             PRAGMA cache_size = -262144;
             PRAGMA page_size = 8192;
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE search_docs (grain TEXT NOT NULL, ref TEXT NOT NULL, popularity REAL NOT NULL,
+                                      doc BLOB NOT NULL, PRIMARY KEY (grain, ref)) WITHOUT ROWID;
+            CREATE TABLE search_terms (term TEXT NOT NULL, grain TEXT NOT NULL, ref TEXT NOT NULL,
+                                       popularity REAL NOT NULL, PRIMARY KEY (term, grain, ref)) WITHOUT ROWID;
             CREATE TABLE samples (grain TEXT NOT NULL, ord INTEGER NOT NULL, body BLOB NOT NULL,
                                   PRIMARY KEY (grain, ord));
             """
@@ -43,6 +48,8 @@ class StoreWriter:
         for name in TABLES:
             self._db.execute(f'CREATE TABLE "{name}" (key TEXT PRIMARY KEY, row BLOB NOT NULL) WITHOUT ROWID')
         self._pending: dict[str, list[tuple[str, bytes]]] = {name: [] for name in TABLES}
+        self._docs: list[tuple[str, str, float, bytes]] = []
+        self._terms: list[tuple[str, str, str, float]] = []
         self._counts: dict[str, int] = dict.fromkeys(TABLES, 0)
 
     def put(self, table: str, key: str, row: Any) -> None:
@@ -58,6 +65,19 @@ class StoreWriter:
             self._counts[table] += len(pending)
             pending.clear()
 
+    def searchable(self, grain: str, ref: str, popularity: float, terms: Iterable[str], doc: dict[str, Any]) -> None:
+        """File a document in the search index under each of its terms."""
+        self._docs.append((grain, ref, popularity, orjson.dumps(doc)))
+        self._terms.extend((term, grain, ref, popularity) for term in set(terms))
+        if len(self._terms) >= _FLUSH_EVERY:
+            self._flush_search()
+
+    def _flush_search(self) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO search_docs VALUES (?, ?, ?, ?)", self._docs)
+        self._db.executemany("INSERT OR IGNORE INTO search_terms VALUES (?, ?, ?, ?)", self._terms)
+        self._docs.clear()
+        self._terms.clear()
+
     def sample(self, grain: str, ord_: int, body: dict[str, Any]) -> None:
         self._db.execute("INSERT INTO samples VALUES (?, ?, ?)", (grain, ord_, orjson.dumps(body)))
 
@@ -67,6 +87,8 @@ class StoreWriter:
     def close(self) -> dict[str, int]:
         for table in TABLES:
             self._flush(table)
+        self._flush_search()
+        self._db.execute("CREATE INDEX search_by_popularity ON search_terms (term, grain, popularity)")
         self.meta("row_counts", self._counts)
         self._db.commit()
         self._db.close()
@@ -100,6 +122,39 @@ class FleetStore:
             sql = f'SELECT key, row FROM "{table}" WHERE key IN ({marks})'
             found.update(self._db.execute(sql, chunk).fetchall())
         return found
+
+    def search(self, tokens: list[str], grains: Sequence[str], limit: int) -> list[dict[str, Any]]:
+        """Documents matching every token, the last as a prefix (typeahead), the others as whole words
+        or prefixes; ranked by how many tokens match whole, then popularity. An index range per token,
+        never a scan: each token reads at most _PER_TOKEN rows, most popular first."""
+        if not tokens or not grains:
+            return []
+        marks = ",".join("?" * len(grains))
+        matches: list[dict[tuple[str, str], tuple[int, float]]] = []
+        for token in tokens:
+            exact_only = len(token) < 2
+            upper = token if exact_only else token + "\U0010ffff"
+            sql = (f"SELECT grain, ref, term, popularity FROM search_terms WHERE term >= ? AND term <= ? "
+                   f"AND grain IN ({marks}) ORDER BY popularity DESC LIMIT {_PER_TOKEN}")  # fmt: skip
+            found: dict[tuple[str, str], tuple[int, float]] = {}
+            for grain, ref, term, popularity in self._db.execute(sql, (token, upper, *grains)):
+                whole = int(term == token)
+                best = found.get((grain, ref))
+                if best is None or whole > best[0]:
+                    found[(grain, ref)] = (whole, popularity)
+            matches.append(found)
+        common = set(matches[0]).intersection(*matches[1:])
+        ranked = sorted(
+            common,
+            key=lambda hit: (-sum(m[hit][0] for m in matches), -matches[0][hit][1], hit[0], hit[1]),
+        )[:limit]
+        if not ranked:
+            return []
+        docs = {}
+        for grain, ref in ranked:
+            row = self._db.execute("SELECT doc FROM search_docs WHERE grain = ? AND ref = ?", (grain, ref)).fetchone()
+            docs[(grain, ref)] = orjson.loads(row[0])
+        return [docs[hit] for hit in ranked]
 
     def row(self, table: str, key: str) -> Any | None:
         raw = self.rows(table, [key]).get(key)
@@ -141,7 +196,7 @@ def content_digest(path: Path) -> str:
     digest = hashlib.sha256()
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        names: Iterable[str] = ("meta", "samples", *TABLES)
+        names: Iterable[str] = ("meta", "samples", "search_docs", "search_terms", *TABLES)
         for name in names:
             digest.update(name.encode())
             for row in db.execute(f'SELECT * FROM "{name}" ORDER BY 1, 2'):

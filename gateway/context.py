@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.keys import ApiKey
@@ -16,3 +17,5 @@ class Context:
     request_id: str
     deadline: float  # time.monotonic() value
     loaders: Loaders
+    #: mints (search_event_id, beacon token, expires_at) for a search answer
+    issue_beacon: Callable[[], tuple[str, str, int]]

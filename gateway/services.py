@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from fleet.service import create_fleet_app
 from fleet.store import FleetStore
-from gateway.beacons import BeaconStore, load_secret
+from gateway.beacons import BeaconStore, load_secret, mint_token, new_search_event_id
 from gateway.context import Context
 from gateway.keys import ApiKey, KeyStore
 from gateway.settings import Settings
@@ -109,4 +109,15 @@ class Services:
     def context(self, request_id: str, caller: ApiKey | None, deadline_ms: int | None = None) -> Context:
         """A fresh per-request context: its own loaders and a deadline starting now."""
         deadline = time.monotonic() + (deadline_ms or self.settings.request_deadline_ms) / 1000
-        return Context(caller=caller, request_id=request_id, deadline=deadline, loaders=Loaders(self.pool, deadline))
+        return Context(
+            caller=caller,
+            request_id=request_id,
+            deadline=deadline,
+            loaders=Loaders(self.pool, deadline),
+            issue_beacon=self.issue_beacon,
+        )
+
+    def issue_beacon(self) -> tuple[str, str, int]:
+        sev = new_search_event_id()
+        token, expires = mint_token(self.beacon_secret, sev)
+        return sev, token, expires

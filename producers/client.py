@@ -30,6 +30,10 @@ from producers.outcomes import Failed, Found, Missing, Outcome
 __all__ = ["MAX_BATCH_KEYS", "ProducerClient"]
 
 MAX_BATCH_KEYS = 500
+# (the field that must be there, its type, how the error names the expected body)
+_Shape = tuple[str, type, str]
+_BATCH_SHAPE: _Shape = ("rows", dict, '{"table", "as_of", "rows"}')
+_SEARCH_SHAPE: _Shape = ("results", list, '{"q", "as_of", "results"}')
 _HEADERS = {"content-type": "application/json", "accept": "application/json"}
 
 
@@ -56,15 +60,25 @@ class ProducerClient:
             results.update(part)
         return results
 
+    async def search(self, q: str, grains: list[str], limit: int, deadline: float) -> Outcome:
+        """The search-index's ranked documents for a query: Found({"results": [...]}) or Failed."""
+        try:
+            body = await self._post("search", {"q": q, "grains": grains, "limit": limit}, deadline, _SEARCH_SHAPE)
+        except ProducerError as exc:
+            return Failed(exc.code, f"{self.spec.name}: {exc}".rstrip(": "))
+        return Found({"results": body["results"]}, body["as_of"])
+
     async def _call(self, table: TableSpec, keys: list[str], deadline: float) -> dict[str, Outcome]:
         try:
-            body = await self._post(table, keys, deadline)
+            body = await self._post(f"tables/{table.name}/batch", {"keys": keys}, deadline, _BATCH_SHAPE)
             return self._outcomes(table, keys, body)
         except ProducerError as exc:
             failed = Failed(exc.code, f"{self.spec.name}: {exc}".rstrip(": "))
             return dict.fromkeys(keys, failed)
 
-    async def _post(self, table: TableSpec, keys: list[str], deadline: float) -> Any:
+    async def _post(self, path: str, payload: dict[str, Any], deadline: float, shape: _Shape) -> Any:
+        """POST JSON to the producer and return the parsed body if it has `shape`, or raise. Every
+        outcome is settled with the breaker here, exactly once."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded("the request deadline passed before the call")
@@ -74,9 +88,7 @@ class ProducerClient:
         by_deadline = remaining < self._timeout
         try:
             async with asyncio.timeout(min(self._timeout, remaining)):
-                response = await self._http.post(
-                    f"tables/{table.name}/batch", content=orjson.dumps({"keys": keys}), headers=_HEADERS
-                )
+                response = await self._http.post(path, content=orjson.dumps(payload), headers=_HEADERS)
             if response.status_code != 200:
                 raise ProducerHTTPError(response.status_code)
             body = orjson.loads(response.content)
@@ -100,12 +112,13 @@ class ProducerClient:
         except ProducerError as exc:
             self._settle(exc)
             raise
+        field, kind, text = shape
         if (
             not isinstance(body, dict)
-            or not isinstance(body.get("rows"), dict)
             or not isinstance(body.get("as_of"), str)
+            or not isinstance(body.get(field), kind)
         ):
-            self._settle(error := ProducerBadResponse('body is not {"table", "as_of", "rows"}'))
+            self._settle(error := ProducerBadResponse(f"body is not {text}"))
             raise error
         self.breaker.record_success()
         return body

@@ -47,6 +47,10 @@ class Loaders:
             found = self._loaders[slot] = DataLoader(batch_load)
         return found
 
+    async def search(self, q: str, grains: list[str], limit: int) -> Outcome:
+        """The search index's ranked documents (one call; searches are not batched)."""
+        return await self._pool.clients["search-index"].search(q, grains, limit, self.deadline)
+
     async def load(self, producer: str, table: str, key: str) -> Outcome:
         outcome: Outcome = await self.loader(producer, table).load(key)
         return outcome

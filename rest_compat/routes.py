@@ -6,8 +6,9 @@ from rest_compat.artist import ARTIST_ROUTES
 from rest_compat.grains import FESTIVAL_ROUTES, LABEL_ROUTES
 from rest_compat.manifest import MANIFEST
 from rest_compat.resolve import RESOLVE
+from rest_compat.search import SEARCH
 from rest_compat.table import RestRoute
 
 __all__ = ["ROUTES"]
 
-ROUTES: list[RestRoute] = [RESOLVE, *ARTIST_ROUTES, *LABEL_ROUTES, *FESTIVAL_ROUTES, MANIFEST]
+ROUTES: list[RestRoute] = [RESOLVE, SEARCH, *ARTIST_ROUTES, *LABEL_ROUTES, *FESTIVAL_ROUTES, MANIFEST]

@@ -17,12 +17,14 @@ from resolvers.errors import ClientInputError
 from resolvers.festival import address_festival
 from resolvers.identity import query_problem, resolve
 from resolvers.label import address_label
+from resolvers.search import search as run_search
 from schema.artist import Artist
 from schema.festival import Festival
 from schema.identity import Resolution
 from schema.label import Label
 from schema.limits import limit_extensions
 from schema.manifest import build_manifest
+from schema.search import SearchGrain, SearchResult
 
 __all__ = ["INTERNAL_ERROR", "Query", "build_schema"]
 
@@ -50,6 +52,12 @@ class Query:
         if len(keys) > MAX_ARTISTS:
             raise ClientInputError(f"at most {MAX_ARTISTS} keys per call (got {len(keys)})", field="keys")
         return [Artist(key=key, address=address_artist(key)) for key in keys]
+
+    @strawberry.field(description="Ranked matches across grains; every answer carries a beacon for its search.")
+    async def search(
+        self, info: Info[Context, None], q: str, grains: list[SearchGrain] | None = None, limit: int = 10
+    ) -> SearchResult:
+        return await run_search(q, grains, limit, info.context)
 
     @strawberry.field(description="A label dossier by 64-hex label_id or slug.")
     def label(self, key: str) -> Label:

@@ -220,3 +220,16 @@ async def test_wrong_shaped_bodies_are_bad_responses(body: bytes) -> None:
         far = time.monotonic() + 60
         outcome = (await client.batch(spec.table("compositions"), [KEY], far))[KEY]
     assert outcome == Failed("bad_response", 'mb-works: body is not {"table", "as_of", "rows"}')
+
+
+async def test_repeated_malformed_bodies_open_the_breaker() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"as_of": "x", "rows": []}))
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_seconds=10, clock=Clock())
+    spec = producer("mb-works")
+    async with httpx.AsyncClient(transport=transport, base_url="http://mb/") as http:
+        client = ProducerClient(spec, http, timeout_seconds=1, breaker=breaker)
+        far = time.monotonic() + 60
+        for _ in range(3):
+            outcome = (await client.batch(spec.table("compositions"), [KEY], far))[KEY]
+            assert isinstance(outcome, Failed) and outcome.reason == "bad_response"
+    assert breaker.state is BreakerState.OPEN
