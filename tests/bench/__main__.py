@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.bench import dossier, identity, spine
+from tests.bench import dossier, identity, search, spine
 from tests.bench.report import Report
 
 OUT = Path(".crate/bench")
@@ -31,6 +31,8 @@ async def main() -> None:
             fleets[f"{large:,}"] = large_db
         identity.resolve_throughput(report, fleets, work)
         await dossier.run(report, work / "fleet-5000.db", work)
+        search.search_throughput(report, fleets, work)
+        search.beacon_writes(report, work / "fleet-5000.db", work)
     finally:
         report.write(OUT / "report.md")
     shutil.rmtree(work, ignore_errors=True)
