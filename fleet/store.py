@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from producers.catalog import PRODUCERS
+from resolvers.identity_norm import pe_norm_v1
 
 __all__ = ["TABLES", "FleetStore", "StoreWriter", "content_digest"]
 
@@ -22,7 +23,7 @@ TABLES: tuple[str, ...] = tuple(t.name for p in PRODUCERS for t in p.tables)
 _FLUSH_EVERY = 20_000
 # SQLite binds at most 32,766 variables per statement; batches are ≤ 500 keys anyway.
 _MAX_VARS = 900
-_PER_TOKEN = 2000
+_PER_TOKEN = 500
 
 
 class StoreWriter:
@@ -124,37 +125,74 @@ class FleetStore:
         return found
 
     def search(self, tokens: list[str], grains: Sequence[str], limit: int) -> list[dict[str, Any]]:
-        """Documents matching every token, the last as a prefix (typeahead), the others as whole words
-        or prefixes; ranked by how many tokens match whole, then popularity. An index range per token,
-        never a scan: each token reads at most _PER_TOKEN rows, most popular first."""
+        """Documents matching every token: the last as a prefix (typeahead, 3+ letters), the others
+        whole. Ranked by how many tokens match whole, then popularity.
+
+        Each token reads at most _PER_TOKEN rows in index order (no sort). The smallest token set
+        that was read complete drives; the other tokens are checked against each candidate's own
+        words, so a common word ("the", "dj") never hides a match behind its cap."""
+        tokens = [token for token in tokens if token]
         if not tokens or not grains:
             return []
         marks = ",".join("?" * len(grains))
-        matches: list[dict[tuple[str, str], tuple[int, float]]] = []
-        for token in tokens:
-            exact_only = len(token) < 2
-            upper = token if exact_only else token + "\U0010ffff"
-            sql = (f"SELECT grain, ref, term, popularity FROM search_terms WHERE term >= ? AND term <= ? "
-                   f"AND grain IN ({marks}) ORDER BY popularity DESC LIMIT {_PER_TOKEN}")  # fmt: skip
+        sets: list[tuple[str, bool, bool, dict[tuple[str, str], tuple[int, float]]]] = []
+        for n, token in enumerate(tokens):
+            prefix = n == len(tokens) - 1 and len(token) >= 3
+            if prefix:
+                sql = (
+                    f"SELECT grain, ref, term, popularity FROM search_terms WHERE term >= ? AND term < ? "
+                    f"AND grain IN ({marks}) LIMIT {_PER_TOKEN + 1}"
+                )
+                args: tuple[Any, ...] = (token, token + "\U0010ffff", *grains)
+            else:
+                sql = (
+                    f"SELECT grain, ref, term, popularity FROM search_terms WHERE term = ? AND grain IN ({marks}) "
+                    f"ORDER BY popularity DESC LIMIT {_PER_TOKEN + 1}"
+                )
+                args = (token, *grains)
             found: dict[tuple[str, str], tuple[int, float]] = {}
-            for grain, ref, term, popularity in self._db.execute(sql, (token, upper, *grains)):
+            for grain, ref, term, popularity in self._db.execute(sql, args):
                 whole = int(term == token)
-                best = found.get((grain, ref))
-                if best is None or whole > best[0]:
+                if found.get((grain, ref), (-1, 0.0))[0] < whole:
                     found[(grain, ref)] = (whole, popularity)
-            matches.append(found)
-        common = set(matches[0]).intersection(*matches[1:])
-        ranked = sorted(
-            common,
-            key=lambda hit: (-sum(m[hit][0] for m in matches), -matches[0][hit][1], hit[0], hit[1]),
-        )[:limit]
-        if not ranked:
-            return []
-        docs = {}
-        for grain, ref in ranked:
-            row = self._db.execute("SELECT doc FROM search_docs WHERE grain = ? AND ref = ?", (grain, ref)).fetchone()
-            docs[(grain, ref)] = orjson.loads(row[0])
-        return [docs[hit] for hit in ranked]
+            sets.append((token, prefix, len(found) <= _PER_TOKEN, found))
+        _token, _prefix, _complete, driver = min(sets, key=lambda entry: (not entry[2], len(entry[3])))
+        docs: dict[tuple[str, str], dict[str, Any]] = {}
+        scored = []
+        for hit, (_whole, popularity) in driver.items():
+            score, ok = 0, True
+            for token, prefix, complete, found in sets:
+                if hit in found:
+                    score += found[hit][0]
+                    continue
+                if complete:
+                    ok = False
+                    break
+                if self._has_term(token, hit):  # a whole-word match, by primary key
+                    score += 1
+                elif not (prefix and any(word.startswith(token) for word in self._words(hit, docs))):
+                    ok = False
+                    break
+            if ok:
+                scored.append((-score, -popularity, hit))
+        scored.sort()
+        ranked = [hit for _score, _popularity, hit in scored[:limit]]
+        return [self._doc(hit, docs) for hit in ranked]
+
+    def _has_term(self, term: str, hit: tuple[str, str]) -> bool:
+        sql = "SELECT 1 FROM search_terms WHERE term = ? AND grain = ? AND ref = ?"
+        return self._db.execute(sql, (term, *hit)).fetchone() is not None
+
+    def _doc(self, hit: tuple[str, str], docs: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+        if hit not in docs:
+            row = self._db.execute("SELECT doc FROM search_docs WHERE grain = ? AND ref = ?", hit).fetchone()
+            docs[hit] = orjson.loads(row[0])
+        return docs[hit]
+
+    def _words(self, hit: tuple[str, str], docs: dict[tuple[str, str], dict[str, Any]]) -> set[str]:
+        doc = self._doc(hit, docs)
+        norm = pe_norm_v1(doc.get("name") or doc.get("title") or "") or ""
+        return set(norm.split(" "))
 
     def row(self, table: str, key: str) -> Any | None:
         raw = self.rows(table, [key]).get(key)

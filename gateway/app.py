@@ -23,6 +23,7 @@ from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestCon
 from gateway.services import Services
 from gateway.settings import Settings
 from rest_compat.beacons import BEACON_MAX_BYTES, BEACON_PATHS, beacon_routes
+from rest_compat.cube import cube_route
 from rest_compat.root import api_root
 from rest_compat.routes import ROUTES
 from rest_compat.table import endpoints
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/api/v2", api_root, methods=["GET"]),
             *endpoints(ROUTES, schema, services),
             *beacon_routes(lambda: services.beacons, lambda: services.beacon_secret),
+            cube_route(schema, services),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount(ASSETS_URL.rstrip("/"), StaticFiles(directory=settings.graphiql_assets, check_dir=False)),
         ],

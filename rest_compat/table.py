@@ -23,7 +23,7 @@ from gateway.services import Services
 from resolvers.errors import ClientInputError
 from schema.manifest import rest_name
 
-__all__ = ["GraphQLCall", "RestRoute", "endpoints", "execute", "single_param", "snake_keys"]
+__all__ = ["GraphQLCall", "RestRoute", "client_error", "endpoints", "execute", "single_param", "snake_keys"]
 
 
 @dataclass(frozen=True, slots=True)
