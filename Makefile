@@ -32,6 +32,7 @@ browser:
 ## make run: install, generate the demo fleet if missing, mint a test key the first time, serve.
 run: $(VENV)/.installed assets
 	$(BIN)/crate fleet generate --if-missing
+	$(BIN)/crate snapshots publish --if-missing
 	$(BIN)/crate keys create --mode test --name "make run" --if-none
 	$(BIN)/crate serve
 

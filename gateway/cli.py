@@ -187,6 +187,21 @@ def cmd_fleet_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_snapshots_publish(args: argparse.Namespace) -> int:
+    from fleet.snapshots import SNAPSHOTS, publish
+
+    settings = _settings()
+    directory = settings.snapshot_dir
+    if args.if_missing and all((directory / f"{name}.json").exists() for name in SNAPSHOTS):
+        print(f"snapshots present in {directory}")
+        return 0
+    if not _fleet_file(settings.fleet_path, current=True):
+        return 1
+    counts = publish(settings.fleet_path, directory)
+    print(f"snapshots published in {directory}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crate", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +248,12 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--json", action="store_true")
     sample.add_argument("--db")
     sample.set_defaults(run=cmd_fleet_sample)
+    snapshots = commands.add_parser("snapshots", help="discovery snapshots").add_subparsers(
+        dest="action", required=True
+    )
+    publish = snapshots.add_parser("publish", help="compute tastemakers, ones-to-watch and breakouts from the fleet")
+    publish.add_argument("--if-missing", action="store_true")
+    publish.set_defaults(run=cmd_snapshots_publish)
     return parser
 
 

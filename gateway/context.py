@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.keys import ApiKey
+from gateway.snapshots import SnapshotReader
 from producers.loaders import Loaders
 
 __all__ = ["Context"]
@@ -19,3 +20,5 @@ class Context:
     loaders: Loaders
     #: mints (search_event_id, beacon token, expires_at) for a search answer
     issue_beacon: Callable[[], tuple[str, str, int]]
+    #: the published discovery snapshots (files, never producers)
+    snapshots: SnapshotReader

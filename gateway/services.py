@@ -14,6 +14,7 @@ from gateway.beacons import BeaconStore, load_secret, mint_token, new_search_eve
 from gateway.context import Context
 from gateway.keys import ApiKey, KeyStore
 from gateway.settings import Settings
+from gateway.snapshots import SnapshotReader
 from producers.breaker import CircuitBreaker
 from producers.cache import RowCache
 from producers.catalog import PRODUCERS
@@ -41,6 +42,7 @@ class Services:
         self.fleet_store: FleetStore | None = None
         self.fleet_app: Starlette | None = None  # the embedded fleet, when there is one
         self._http: list[httpx.AsyncClient] = []
+        self.snapshots = SnapshotReader(settings.snapshot_dir)
 
     @property
     def keys(self) -> KeyStore:
@@ -115,6 +117,7 @@ class Services:
             deadline=deadline,
             loaders=Loaders(self.pool, deadline),
             issue_beacon=self.issue_beacon,
+            snapshots=self.snapshots,
         )
 
     def issue_beacon(self) -> tuple[str, str, int]:

@@ -45,6 +45,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "HS256 secret for beacon tokens, ≥ 32 bytes (default: random, kept in <data dir>)",
     ),
     "CRATE_BEACON_DB": ("beacon_db", "the beacon store (default <data dir>/beacons.db)"),
+    "CRATE_SNAPSHOT_DIR": (
+        "snapshot_dir_setting",
+        "where discovery snapshots are published (default <data dir>/snapshots)",
+    ),
     "CRATE_GRAPHIQL_ASSETS": (
         "graphiql_assets",
         "where `make assets` put GraphiQL's files (default gateway/static/graphiql)",
@@ -73,6 +77,7 @@ class Settings(BaseModel):
     graphiql_assets: Path = Path(__file__).resolve().parent / "static" / "graphiql"
     beacon_secret: SecretStr | None = Field(None, min_length=32)
     beacon_db: Path | None = None
+    snapshot_dir_setting: Path | None = None
     fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
 
     @field_validator("producer_urls")
@@ -98,6 +103,10 @@ class Settings(BaseModel):
     @property
     def key_path(self) -> Path:
         return self.key_db or self.data_dir / "keys.db"
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.snapshot_dir_setting or self.data_dir / "snapshots"
 
     @property
     def beacon_path(self) -> Path:

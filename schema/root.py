@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import ExecutionContext, Info
 
 from gateway.context import Context
+from resolvers import discovery
 from resolvers.artist import address_artist
 from resolvers.errors import ClientInputError
 from resolvers.festival import address_festival
@@ -19,6 +20,7 @@ from resolvers.identity import query_problem, resolve
 from resolvers.label import address_label
 from resolvers.search import search as run_search
 from schema.artist import Artist
+from schema.discovery import Breakouts, OnesToWatch, Tastemakers
 from schema.festival import Festival
 from schema.identity import Resolution
 from schema.label import Label
@@ -58,6 +60,20 @@ class Query:
         self, info: Info[Context, None], q: str, grains: list[SearchGrain] | None = None, limit: int = 10
     ) -> SearchResult:
         return await run_search(q, grains, limit, info.context)
+
+    @strawberry.field(description="Curators ranked by how early they back rising artists (a published snapshot).")
+    def tastemakers(self, info: Info[Context, None], limit: int = 50) -> Tastemakers:
+        return discovery.tastemakers(limit, info.context)
+
+    @strawberry.field(description="Artists to watch, ranked by brokerage (a published snapshot).")
+    def ones_to_watch(self, info: Info[Context, None], limit: int = 50) -> OnesToWatch:
+        return discovery.ones_to_watch(limit, info.context)
+
+    @strawberry.field(description="Breakout and rising artists, booking momentum checked against press.")
+    def breakouts(
+        self, info: Info[Context, None], tier: str | None = None, corroboration: str | None = None, limit: int = 50
+    ) -> Breakouts:
+        return discovery.breakouts(tier, corroboration, limit, info.context)
 
     @strawberry.field(description="A label dossier by 64-hex label_id or slug.")
     def label(self, key: str) -> Label:

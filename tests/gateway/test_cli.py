@@ -101,3 +101,11 @@ def test_serve_over_real_http_against_a_served_fleet(tmp_path: Path, served_flee
         assert found.status_code == 404 and found.json()["error"]["code"] == "not_found"
         big = httpx.post(base + "/api/v2/x", content=b"x" * 70_000, headers={"X-API-Key": secret})
         assert big.status_code == 413 and big.json()["error"]["code"] == "payload_too_large"
+
+
+def test_snapshots_publish_and_if_missing(tmp_path: Path) -> None:
+    assert crate("fleet", "generate", "--artists", "300", "--quiet", data_dir=tmp_path).returncode == 0
+    first = crate("snapshots", "publish", "--if-missing", data_dir=tmp_path)
+    assert first.returncode == 0 and first.stdout.startswith(f"snapshots published in {tmp_path / 'snapshots'}: ")
+    again = crate("snapshots", "publish", "--if-missing", data_dir=tmp_path)
+    assert again.stdout == f"snapshots present in {tmp_path / 'snapshots'}\n"
