@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 import pytest
-from playwright.sync_api import Route, sync_playwright
 
 from fleet.store import FleetStore
 from gateway.graphql import ASSET_FILES
+from tests.browser import offline_page
 
 pytestmark = pytest.mark.http
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 def test_the_playground_page_and_its_assets_are_public_and_local(served_gateway: tuple[str, str]) -> None:
@@ -41,27 +35,11 @@ def test_a_resolve_query_runs_in_headless_chromium_offline(
     artist = fleet_store.samples("artist", 2)[1]
     query = f'{{ resolve(q: "{artist["name"]}") {{ clusterId resolvedVia }} }}'
     url = f"{base}/graphql?q={quote(query)}&headers={quote(json.dumps({'X-API-Key': key}))}"
-    blocked: list[str] = []
-
-    def only_loopback(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_loopback)
-            page.goto(url)
-            page.locator(".graphiql-execute-button").click()
-            result = page.locator(".result-window")
-            result.get_by_text(artist["cluster_id"]).wait_for(timeout=20_000)
-            text = result.inner_text()
-        finally:
-            browser.close()
+    with offline_page(url) as (page, blocked):
+        page.locator(".graphiql-execute-button").click()
+        result = page.locator(".result-window")
+        result.get_by_text(artist["cluster_id"]).wait_for(timeout=20_000)
+        text = result.inner_text()
     assert f'"clusterId": "{artist["cluster_id"]}"' in text
     assert '"resolvedVia": "DISCOGS"' in text
     assert blocked == []  # everything the page needed came from the gateway

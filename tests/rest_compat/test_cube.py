@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Route, sync_playwright
 from starlette.applications import Starlette
 
 from fleet.store import FleetStore
 from resolvers.cube import CUBE_LABELS, cube_quadrant
-from tests.gateway.test_playground import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import offline_page
 
 Gateway = tuple[Starlette, httpx.AsyncClient]
 
@@ -74,27 +72,14 @@ async def test_an_artist_without_release_groups_says_so(gateway: Gateway) -> Non
 def test_the_page_in_headless_chromium_offline(served_gateway: tuple[str, str], fleet_store: FleetStore) -> None:
     base, _key = served_gateway
     artist, group = a_group(fleet_store)
-    blocked: list[str] = []
-
-    def only_loopback(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_loopback)
-            page.goto(f"{base}/cube?artist={artist['cluster_id']}&master={group['discogsMasterId']}")
-            focus = page.locator(f"#master-{group['discogsMasterId']}")
-            text = focus.inner_text()
-            selected = page.locator("li.sel").inner_text()
-            svg_box = focus.locator("svg").bounding_box()
-        finally:
-            browser.close()
+    with offline_page(f"{base}/cube?artist={artist['cluster_id']}&master={group['discogsMasterId']}") as (
+        page,
+        blocked,
+    ):
+        focus = page.locator(f"#master-{group['discogsMasterId']}")
+        text = focus.inner_text()
+        selected = page.locator("li.sel").inner_text()
+        svg_box = focus.locator("svg").bounding_box()
     assert group["title"] in text and f"{group['owner_count']} (threshold 50)" in text
     assert group["title"] in selected  # the group is highlighted in its quadrant too
     assert svg_box is not None and svg_box["width"] > 300  # the picture is drawn
