@@ -19,6 +19,7 @@ from starlette.types import Scope
 
 from gateway.errors import ApiError, api_error_handler, http_exception_handler
 from gateway.graphql import ASSETS_URL, GatewayGraphQL, wants_playground
+from gateway.metrics import Metrics, MetricsMiddleware
 from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, header
 from gateway.services import Services
 from gateway.settings import Settings
@@ -43,13 +44,15 @@ def _playground_request(scope: Scope) -> bool:
 
 
 async def healthz(request: Request) -> Response:
+    """Alive: the process answers. Readiness (producers, snapshots) is /readyz."""
     return Response(orjson.dumps({"status": "ok"}), media_type="application/json")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build a gateway. With no settings, they are read from the process environment."""
     settings = settings or Settings.from_env(os.environ)
-    services = Services(settings)
+    metrics = Metrics()
+    services = Services(settings, metrics)
     schema = build_schema()
     graphql = GatewayGraphQL(schema, services, settings.graphiql_assets)
 
@@ -66,9 +69,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await services.aclose()
             gc.unfreeze()
 
+    async def readyz(request: Request) -> Response:
+        report = await services.readiness()
+        status = 200 if report["status"] == "ready" else 503
+        return Response(orjson.dumps(report), status_code=status, media_type="application/json")
+
+    async def metrics_page(request: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_page, methods=["GET"]),
             Route("/api/v2", api_root, methods=["GET"]),
             *endpoints(ROUTES, schema, services),
             *beacon_routes(lambda: services.beacons, lambda: services.beacon_secret),
@@ -78,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestContextMiddleware),
+            Middleware(MetricsMiddleware, metrics=metrics),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

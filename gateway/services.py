@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
 from fleet.service import create_fleet_app
+from fleet.snapshots import SNAPSHOTS
 from fleet.store import FleetStore
 from gateway.beacons import BeaconStore, load_secret, mint_token, new_search_event_id
 from gateway.context import Context
 from gateway.keys import ApiKey, KeyStore
+from gateway.metrics import Metrics, breaker_figures, cache_figures
 from gateway.settings import Settings
 from gateway.snapshots import SnapshotReader
 from producers.breaker import CircuitBreaker
@@ -33,8 +37,9 @@ class ServicesNotStarted(RuntimeError):
 
 
 class Services:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
         self.settings = settings
+        self.metrics = metrics
         self._keys: KeyStore | None = None
         self._beacons: BeaconStore | None = None
         self._beacon_secret: bytes | None = None
@@ -93,8 +98,12 @@ class Services:
             )
             self._http.append(http)
             breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
-            clients[spec.name] = ProducerClient(spec, http, timeout_seconds=timeout, breaker=breaker)
-        self._pool = ProducerPool(clients, RowCache(settings.cache_max_bytes))
+            clients[spec.name] = ProducerClient(
+                spec, http, timeout_seconds=timeout, breaker=breaker, observe=self.metrics.observe_call
+            )
+        self._pool = pool = ProducerPool(clients, RowCache(settings.cache_max_bytes))
+        self.metrics.watch(lambda: breaker_figures({name: c.breaker for name, c in pool.clients.items()}))
+        self.metrics.watch(lambda: cache_figures(pool.cache.stats))
         log.info("gateway started: fleet %s", "embedded" if embedded else settings.fleet_url or "by producer URL")
 
     async def aclose(self) -> None:
@@ -119,6 +128,15 @@ class Services:
             issue_beacon=self.issue_beacon,
             snapshots=self.snapshots,
         )
+
+    async def readiness(self) -> dict[str, Any]:
+        """What /readyz reports: every producer answering its health check, every snapshot readable."""
+        names = list(self.pool.clients)
+        answers = await asyncio.gather(*(self.pool.clients[n].healthy(1.0) for n in names))
+        snapshots = {name: self.snapshots.read(name).state != "degraded" for name in SNAPSHOTS}
+        checks = {"producers": dict(zip(names, answers, strict=True)), "snapshots": snapshots}
+        ready = all(answers) and all(snapshots.values())
+        return {"status": "ready" if ready else "not_ready", "checks": checks}
 
     def issue_beacon(self) -> tuple[str, str, int]:
         sev = new_search_event_id()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
@@ -45,11 +45,13 @@ class ProducerClient:
         *,
         timeout_seconds: float,
         breaker: CircuitBreaker,
+        observe: Callable[[str, str, float], None] | None = None,
     ) -> None:
         self.spec = spec
         self.breaker = breaker
         self._http = http
         self._timeout = timeout_seconds
+        self._observe = observe or (lambda _producer, _outcome, _seconds: None)
 
     async def batch(self, table: TableSpec, keys: Sequence[str], deadline: float) -> dict[str, Outcome]:
         """Rows for `keys` (deduplicated), split into protocol-sized calls that run concurrently."""
@@ -78,7 +80,25 @@ class ProducerClient:
 
     async def _post(self, path: str, payload: dict[str, Any], deadline: float, shape: _Shape) -> Any:
         """POST JSON to the producer and return the parsed body if it has `shape`, or raise. Every
-        outcome is settled with the breaker here, exactly once."""
+        outcome is settled with the breaker here, exactly once, and observed once."""
+        started = time.perf_counter()
+        try:
+            body = await self._exchange(path, payload, deadline, shape)
+        except ProducerError as exc:
+            self._observe(self.spec.name, exc.code, time.perf_counter() - started)
+            raise
+        self._observe(self.spec.name, "ok", time.perf_counter() - started)
+        return body
+
+    async def healthy(self, timeout: float) -> bool:
+        """Whether the producer answers its health check (for /readyz; never touches the breaker)."""
+        try:
+            async with asyncio.timeout(timeout):
+                return (await self._http.get("healthz")).status_code == 200
+        except (TimeoutError, httpx.HTTPError):
+            return False
+
+    async def _exchange(self, path: str, payload: dict[str, Any], deadline: float, shape: _Shape) -> Any:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded("the request deadline passed before the call")

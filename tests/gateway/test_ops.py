@@ -1,0 +1,60 @@
+"""Operations: /healthz (alive), /readyz (producers and snapshots), /metrics (Prometheus text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fleet.faults import FleetFaults
+from fleet.snapshots import publish
+from gateway.app import create_app
+from gateway.settings import Settings
+from producers.catalog import PRODUCERS
+from tests.conftest import running
+
+
+async def test_metrics_count_requests_by_route_and_producer_calls(make_settings: Callable[..., Settings]) -> None:
+    app = create_app(make_settings())
+    async with running(app) as client:
+        key = app.state.services.keys.create("test")[1]
+        for q in ("bjork", "burial"):
+            assert (await client.get("/api/v2/resolve", params={"q": q}, headers={"X-API-Key": key})).status_code == 200
+        await client.get("/api/v2/nowhere", headers={"X-API-Key": key})
+        page = await client.get("/metrics")  # public, like /healthz
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/plain; version=0.0.4")
+    text = page.text
+    assert 'crate_http_requests_total{method="GET",route="/api/v2/resolve",status="200"} 2.0' in text
+    assert 'crate_http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in text
+    assert 'crate_http_request_seconds_count{route="/api/v2/resolve"} 2.0' in text
+    assert 'crate_producer_calls_total{outcome="ok",producer="identity-graph"}' in text
+    assert 'crate_producer_breaker_open{producer="mb-works"} 0.0' in text
+    assert "crate_row_cache_entries " in text and "crate_row_cache_hits " in text
+
+
+async def test_readyz_when_everything_answers(
+    make_settings: Callable[..., Settings], fleet_db: Path, tmp_path: Path
+) -> None:
+    publish(fleet_db, tmp_path / "snaps")
+    app = create_app(make_settings(snapshot_dir_setting=tmp_path / "snaps"))
+    async with running(app) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ready",
+        "checks": {
+            "producers": {spec.name: True for spec in PRODUCERS},
+            "snapshots": {"tastemakers": True, "ones_to_watch": True, "breakouts": True},
+        },
+    }
+
+
+async def test_readyz_names_what_is_not_ready(make_settings: Callable[..., Settings]) -> None:
+    app = create_app(make_settings(fleet_faults=FleetFaults(fail=frozenset({"mb-works"}))))
+    async with running(app) as client:
+        response = await client.get("/readyz")
+        alive = await client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 503 and body["status"] == "not_ready"
+    assert [name for name, ok in body["checks"]["producers"].items() if not ok] == ["mb-works"]
+    assert body["checks"]["snapshots"] == {"tastemakers": False, "ones_to_watch": False, "breakouts": False}
+    assert (alive.status_code, alive.json()) == (200, {"status": "ok"})
