@@ -21,6 +21,7 @@ from gateway.errors import ApiError, api_error_handler, http_exception_handler
 from gateway.graphql import ASSETS_URL, GatewayGraphQL, wants_playground
 from gateway.metrics import Metrics, MetricsMiddleware
 from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, header
+from gateway.ratelimit import MemoryLimiter, RateLimitMiddleware, parse_rate
 from gateway.services import Services
 from gateway.settings import Settings
 from rest_compat.beacons import BEACON_MAX_BYTES, BEACON_PATHS, beacon_routes
@@ -103,6 +104,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 keyed_prefixes=KEYED_PREFIXES,
                 public_paths=PUBLIC_PATHS,
                 public_when=_playground_request,
+            ),
+            Middleware(
+                RateLimitMiddleware,
+                limiter=MemoryLimiter(),
+                rates={"test": parse_rate(settings.rate_limit_test), "live": parse_rate(settings.rate_limit_live)},
             ),
         ],
         exception_handlers={HTTPException: http_exception_handler, ApiError: api_error_handler},

@@ -66,10 +66,13 @@ def error_response(
     details: Sequence[Mapping[str, Any]] | Mapping[str, Any] = (),
     extras: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    error_extras: Mapping[str, Any] | None = None,
 ) -> Response:
-    """`details` is the usual array of {path, message, code}, or (beacons) Zod's flattened object."""
+    """`details` is the usual array of {path, message, code}, or (beacons) Zod's flattened object;
+    `extras` go beside `error` (route extras), `error_extras` inside it (retry_after_seconds)."""
     shown = dict(details) if isinstance(details, Mapping) else list(details)
-    body = {"error": {"code": code, "message": message, "details": shown, "request_id": request_id}}
+    error = {"code": code, "message": message, "details": shown, "request_id": request_id, **(error_extras or {})}
+    body: dict[str, Any] = {"error": error}
     body.update(extras or {})
     return Response(
         orjson.dumps(body),

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from fleet.faults import FleetFaults
+from gateway.ratelimit import parse_rate
 from producers.catalog import PRODUCERS
 
 __all__ = ["ENVIRONMENT", "Settings", "SettingsError"]
@@ -49,6 +50,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "snapshot_dir_setting",
         "where discovery snapshots are published (default <data dir>/snapshots)",
     ),
+    "CRATE_RATE_LIMIT_TEST": ("rate_limit_test", "requests/seconds allowed per ck_test_ key (default 600/60)"),
+    "CRATE_RATE_LIMIT_LIVE": ("rate_limit_live", "requests/seconds allowed per ck_live_ key (default 6000/60)"),
     "CRATE_GRAPHIQL_ASSETS": (
         "graphiql_assets",
         "where `make assets` put GraphiQL's files (default gateway/static/graphiql)",
@@ -78,6 +81,8 @@ class Settings(BaseModel):
     beacon_secret: SecretStr | None = Field(None, min_length=32)
     beacon_db: Path | None = None
     snapshot_dir_setting: Path | None = None
+    rate_limit_test: str = "600/60"
+    rate_limit_live: str = "6000/60"
     fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
 
     @field_validator("producer_urls")
@@ -88,6 +93,12 @@ class Settings(BaseModel):
         if unknown:
             raise ValueError(f"unknown producer(s): {', '.join(sorted(unknown))}")
         return urls
+
+    @field_validator("rate_limit_test", "rate_limit_live")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
 
     @field_validator("log_level")
     @classmethod

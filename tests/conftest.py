@@ -16,7 +16,7 @@ from fleet.generate import generate
 from fleet.store import FleetStore
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.servers import CRATE, crate_process
+from tests.servers import CRATE, UNLIMITED, crate_process
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +37,7 @@ def fleet_store(fleet_db: Path) -> Iterator[FleetStore]:
 @pytest.fixture
 def make_settings(tmp_path: Path, fleet_db: Path) -> Callable[..., Settings]:
     def build(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"data_dir": tmp_path, "fleet_db": fleet_db}
+        values: dict[str, Any] = {"data_dir": tmp_path, "fleet_db": fleet_db, "rate_limit_test": UNLIMITED}
         values.update(overrides)
         return Settings(**values)
 

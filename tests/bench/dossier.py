@@ -20,7 +20,7 @@ from schema.root import Query
 from tests.bench.load import wrk
 from tests.bench.report import Report, summary_ms
 from tests.conftest import running
-from tests.servers import CRATE, crate_process
+from tests.servers import CRATE, UNLIMITED, crate_process
 
 
 def sample_keys(fleet_db: Path, count: int) -> list[str]:
@@ -46,7 +46,7 @@ async def cpu_against_stock(report: Report, fleet_db: Path, work: Path, rounds: 
         "extensions, no caches — executing the same GraphQL document. CPU seconds from time.process_time().",
     )
     keys = sample_keys(fleet_db, 20)
-    app = create_app(Settings(data_dir=work / "cpu", fleet_db=fleet_db))
+    app = create_app(Settings(rate_limit_test=UNLIMITED, data_dir=work / "cpu", fleet_db=fleet_db))
     async with running(app) as client:
         services = app.state.services
         secret = services.keys.create("test")[1]
@@ -138,7 +138,7 @@ async def throughput(report: Report, fleet_db: Path, work: Path) -> None:
     env = {"CRATE_DATA_DIR": str(data), "CRATE_FLEET_DB": str(fleet_db), "CRATE_LOG_LEVEL": "warning"}
     key = _mint(env)
     keys = sample_keys(fleet_db, 40)
-    app_schema = create_app(Settings(data_dir=data, fleet_db=fleet_db)).state.schema
+    app_schema = create_app(Settings(rate_limit_test=UNLIMITED, data_dir=data, fleet_db=fleet_db)).state.schema
     document = dossier_document(app_schema._schema, "artist", GRAINS["artist"].fields)
     rows = []
     with crate_process(["serve"], env=env) as base:

@@ -16,7 +16,7 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from tests.bench.report import Report, summary_ms
 from tests.conftest import running
-from tests.servers import crate_process
+from tests.servers import UNLIMITED, crate_process
 
 TABLES = [
     ("identity-graph", "clusters"),
@@ -41,7 +41,7 @@ async def batch_calls_against_keys(report: Report, fleet_db: Path, work: Path) -
     )
     rows = []
     for count in (1, 100, 1000):
-        app = create_app(Settings(data_dir=work, fleet_db=fleet_db, cache_max_bytes=0))
+        app = create_app(Settings(rate_limit_test=UNLIMITED, data_dir=work, fleet_db=fleet_db, cache_max_bytes=0))
         keys = keys_of(fleet_db, count)
         async with running(app):
             context = app.state.services.context("bench", None)
@@ -62,7 +62,9 @@ async def cached_loads(report: Report, fleet_db: Path, work: Path) -> None:
     keys = keys_of(fleet_db, 2000)
     rows = []
     for label, cache_bytes in (("cold (cache off)", 0), ("warm (cached)", 64 << 20)):
-        app = create_app(Settings(data_dir=work, fleet_db=fleet_db, cache_max_bytes=cache_bytes))
+        app = create_app(
+            Settings(rate_limit_test=UNLIMITED, data_dir=work, fleet_db=fleet_db, cache_max_bytes=cache_bytes)
+        )
         async with running(app):
             services = app.state.services
             if cache_bytes:
