@@ -26,7 +26,7 @@ from gateway.services import Services
 from gateway.settings import Settings
 from rest_compat.beacons import BEACON_MAX_BYTES, BEACON_PATHS, beacon_routes
 from rest_compat.cube import cube_route
-from rest_compat.root import api_root
+from rest_compat.root import root_route
 from rest_compat.routes import ROUTES
 from rest_compat.table import endpoints
 from schema.root import build_schema
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
-            Route("/api/v2", api_root, methods=["GET"]),
+            root_route(services.snapshots),
             *endpoints(ROUTES, schema, services),
             *beacon_routes(lambda: services.beacons, lambda: services.beacon_secret),
             cube_route(schema, services),

@@ -58,3 +58,33 @@ async def test_readyz_names_what_is_not_ready(make_settings: Callable[..., Setti
     assert [name for name, ok in body["checks"]["producers"].items() if not ok] == ["mb-works"]
     assert body["checks"]["snapshots"] == {"tastemakers": False, "ones_to_watch": False, "breakouts": False}
     assert (alive.status_code, alive.json()) == (200, {"status": "ok"})
+
+
+async def test_the_root_teaches_the_recipe_with_a_live_example(
+    make_settings: Callable[..., Settings], fleet_db: Path, tmp_path: Path
+) -> None:
+    publish(fleet_db, tmp_path / "snaps")
+    app = create_app(make_settings(snapshot_dir_setting=tmp_path / "snaps"))
+    async with running(app) as client:
+        root = (await client.get("/api/v2")).json()  # public
+        key = app.state.services.keys.create("test")[1]
+        example = root["example"]
+        assert [step["step"] for step in root["recipe"]] == [1, 2, 3]
+        for call in example["calls"]:
+            method, path = call.split(" ", 1)
+            response = await client.get(path, headers={"X-API-Key": key})
+            assert (method, response.status_code) == ("GET", 200), call
+        resolved = (await client.get(example["calls"][0].split(" ", 1)[1], headers={"X-API-Key": key})).json()
+        assert example["calls"][1] == f"GET /api/v2/artist/{resolved['cluster_id']}"  # the steps chain
+        assert resolved["name"] == example["artist"]
+        for name, link in root["links"].items():  # every link answers (a browser GET for the playground)
+            response = await client.get(
+                link + ("x" if link.endswith("=") else ""), headers={"X-API-Key": key, "Accept": "text/html"}
+            )
+            assert response.status_code == 200, name
+
+
+async def test_the_root_without_a_snapshot_still_answers(make_settings: Callable[..., Settings]) -> None:
+    async with running(create_app(make_settings())) as client:
+        root = await client.get("/api/v2")
+    assert root.status_code == 200 and root.json()["example"] is None
