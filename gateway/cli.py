@@ -51,7 +51,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings.model_copy(update={"host": args.host or settings.host, "port": args.port or settings.port})
     if settings.embedded_fleet and not _fleet_file(settings.fleet_path, current=True):
         return 1
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+    from gateway.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    # crate.access logs every request as JSON with its request id; uvicorn's own access line would repeat it.
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ few; producer calls by producer and outcome; breaker state and cache figures are
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,6 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from producers.breaker import BreakerState
 
 __all__ = ["Metrics", "MetricsMiddleware"]
+
+access = logging.getLogger("crate.access")
 
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -91,7 +94,8 @@ def cache_figures(stats: Callable[[], dict[str, Any]]) -> Iterator[GaugeMetricFa
 
 
 class MetricsMiddleware:
-    """Counts and times every HTTP answer by the route template that served it."""
+    """Counts, times and logs (crate.access, with the request id) every HTTP answer, by the route
+    template that served it."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -114,5 +118,17 @@ class MetricsMiddleware:
             await self.app(scope, receive, observed_send)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
+            seconds = time.perf_counter() - started
             self.metrics.requests.labels(route, scope["method"], str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
+            self.metrics.latency.labels(route).observe(seconds)
+            access.info(
+                "request",
+                extra={
+                    "request_id": scope.get("state", {}).get("request_id"),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                },
+            )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
+
+import orjson
+import pytest
 
 from fleet.faults import FleetFaults
 from fleet.snapshots import publish
 from gateway.app import create_app
+from gateway.logs import JsonFormatter
 from gateway.settings import Settings
 from producers.catalog import PRODUCERS
 from tests.conftest import running
@@ -88,3 +93,26 @@ async def test_the_root_without_a_snapshot_still_answers(make_settings: Callable
     async with running(create_app(make_settings())) as client:
         root = await client.get("/api/v2")
     assert root.status_code == 200 and root.json()["example"] is None
+
+
+async def test_every_request_is_logged_as_json_with_its_request_id(
+    make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(make_settings())
+    with caplog.at_level(logging.INFO, logger="crate.access"):
+        async with running(app) as client:
+            response = await client.get("/api/v2/nowhere", headers={"X-Request-Id": "trace-7"})
+    records = [r for r in caplog.records if r.name == "crate.access"]
+    assert len(records) == 1
+    line = orjson.loads(JsonFormatter().format(records[0]))
+    assert {k: v for k, v in line.items() if k not in ("ts", "duration_ms")} == {
+        "level": "info",
+        "logger": "crate.access",
+        "message": "request",
+        "request_id": "trace-7",
+        "method": "GET",
+        "path": "/api/v2/nowhere",
+        "route": "unmatched",
+        "status": response.status_code,
+    }
+    assert line["duration_ms"] >= 0
