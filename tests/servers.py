@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -29,32 +30,33 @@ def crate_process(args: list[str], env: Mapping[str, str], ready_path: str = "/h
     port = free_port()
     # Tests and benchmarks drive one key hard; only the rate-limit tests ask for a real limit.
     full_env = {**os.environ, "CRATE_RATE_LIMIT_TEST": UNLIMITED, **env}
-    proc = subprocess.Popen(
-        [CRATE, *args, "--host", "127.0.0.1", "--port", str(port)],
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                output = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"crate {' '.join(args)} exited {proc.returncode}: {output}")
-            try:
-                if httpx.get(base + ready_path, timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"crate {' '.join(args)} did not come up")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
+    # Output goes to a file, not a pipe: nobody reads a pipe while the server runs, and a full one
+    # (64 KiB of access log) would block the server mid-request.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [CRATE, *args, "--host", "127.0.0.1", "--port", str(port)], env=full_env, stdout=log, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    raise RuntimeError(f"crate {' '.join(args)} exited {proc.returncode}: {output}")
+                try:
+                    if httpx.get(base + ready_path, timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"crate {' '.join(args)} did not come up")
+                time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
