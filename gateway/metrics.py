@@ -121,14 +121,15 @@ class MetricsMiddleware:
             seconds = time.perf_counter() - started
             self.metrics.requests.labels(route, scope["method"], str(status)).inc()
             self.metrics.latency.labels(route).observe(seconds)
-            access.info(
-                "request",
-                extra={
-                    "request_id": scope.get("state", {}).get("request_id"),
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 2),
-                },
-            )
+            if access.isEnabledFor(logging.INFO):  # no dict built per request when the line is dropped
+                access.info(
+                    "request",
+                    extra={
+                        "request_id": scope.get("state", {}).get("request_id"),
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 2),
+                    },
+                )
