@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 
 GRAPHIQL := gateway/static/graphiql
 
-.PHONY: run test lint bench assets browser clean
+.PHONY: run test lint bench assets browser redis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ $(GRAPHIQL)/.installed: $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+## Debian's redis-server: the tests and benchmarks start their own, on free ports.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+
 ## make run: install, generate the demo fleet if missing, mint a test key the first time, serve.
 run: $(VENV)/.installed assets
 	$(BIN)/crate fleet generate --if-missing
@@ -37,7 +41,7 @@ run: $(VENV)/.installed assets
 	$(BIN)/crate serve
 
 ## make test: lint, type-check and the whole suite (real servers included).
-test: $(VENV)/.installed-test assets browser lint
+test: $(VENV)/.installed-test assets browser redis lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -46,7 +50,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 ## make bench: the benchmarks; the report lands in .crate/bench/report.md.
-bench: $(VENV)/.installed-test assets
+bench: $(VENV)/.installed-test assets redis
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python -m tests.bench
 

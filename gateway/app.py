@@ -21,7 +21,7 @@ from gateway.errors import ApiError, api_error_handler, http_exception_handler
 from gateway.graphql import ASSETS_URL, GatewayGraphQL, wants_playground
 from gateway.metrics import Metrics, MetricsMiddleware
 from gateway.middleware import ApiKeyMiddleware, BodyLimitMiddleware, RequestContextMiddleware, header
-from gateway.ratelimit import MemoryLimiter, RateLimitMiddleware, parse_rate
+from gateway.ratelimit import RateLimitMiddleware, parse_rate
 from gateway.services import Services
 from gateway.settings import Settings
 from rest_compat.beacons import BEACON_MAX_BYTES, BEACON_PATHS, beacon_routes
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics_page, methods=["GET"]),
             root_route(services.snapshots),
             *endpoints(ROUTES, schema, services),
-            *beacon_routes(lambda: services.beacons, lambda: services.beacon_secret),
+            *beacon_routes(lambda: services.beacon_ledger, lambda: services.beacon_secret),
             cube_route(schema, services),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount(ASSETS_URL.rstrip("/"), StaticFiles(directory=settings.graphiql_assets, check_dir=False)),
@@ -107,7 +107,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Middleware(
                 RateLimitMiddleware,
-                limiter=MemoryLimiter(),
+                limiter=services.limiter,
+                on_reject=lambda mode: metrics.rate_limited.labels(mode).inc(),
                 rates={"test": parse_rate(settings.rate_limit_test), "live": parse_rate(settings.rate_limit_live)},
             ),
         ],

@@ -2,7 +2,10 @@
 
 A token is HS256 with the algorithm pinned on verify, `iss: crate`, `aud: crate:beacon`, `sev`
 (the search_event_id it is bound to), `iat` and a 15-minute `exp`. A beacon is stored — committed
-to disk — before the gateway answers 202; the same beacon again is a 204 and is stored once.
+to disk — before the gateway answers 202; the same beacon again is a 204 and is stored once. With
+Redis, "again" spans every gateway instance: the first instance to claim a beacon's digest answers
+202, the others 204 — and each still writes what it received to its own disk first, so a claim that
+Redis loses never loses a beacon.
 """
 
 from __future__ import annotations
@@ -13,12 +16,21 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 import orjson
 
-__all__ = ["BeaconStore", "TokenRejected", "load_secret", "mint_token", "new_search_event_id", "verify_token"]
+__all__ = [
+    "BeaconLedger",
+    "BeaconStore",
+    "TokenRejected",
+    "beacon_digest",
+    "load_secret",
+    "mint_token",
+    "new_search_event_id",
+    "verify_token",
+]
 
 ISSUER = "crate"
 AUDIENCE = "crate:beacon"
@@ -85,6 +97,15 @@ def verify_token(token: str, secret: bytes) -> str:
     return sev
 
 
+def _canonical(body: dict[str, Any]) -> bytes:
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+def beacon_digest(kind: str, body: dict[str, Any]) -> bytes:
+    """What makes two beacons the same one: their kind and their canonical body."""
+    return hashlib.sha256(kind.encode() + b"\0" + _canonical(body)).digest()
+
+
 @dataclass(frozen=True, slots=True)
 class StoredBeacon:
     kind: str
@@ -115,14 +136,36 @@ class BeaconStore:
 
     def record(self, kind: str, search_event_id: str, body: dict[str, Any]) -> bool:
         """Store a beacon; False when this exact beacon was stored before (nothing is written)."""
-        canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-        digest = hashlib.sha256(kind.encode() + b"\0" + canonical).digest()
         cursor = self._db.execute(
             "INSERT OR IGNORE INTO beacons VALUES (?, ?, ?, ?, ?)",
-            (kind, search_event_id, digest, canonical, time.time()),
+            (kind, search_event_id, beacon_digest(kind, body), _canonical(body), time.time()),
         )
         return cursor.rowcount == 1
 
     def all(self) -> list[StoredBeacon]:
         rows = self._db.execute("SELECT kind, search_event_id, body, received_at FROM beacons ORDER BY rowid")
         return [StoredBeacon(kind, sev, orjson.loads(body), at) for kind, sev, body, at in rows]
+
+
+class Claims(Protocol):
+    async def claim(self, name: str, ttl_seconds: int) -> bool | object: ...
+
+
+# A beacon can be sent only while its token lives; its claim outlives the token with room to spare.
+CLAIM_SECONDS = 4 * TOKEN_SECONDS
+
+
+class BeaconLedger:
+    """Records a beacon durably here, then asks the shared claims (when there are any) whether it is
+    new across instances. Claims unreachable -> this instance's store decides."""
+
+    def __init__(self, store: BeaconStore, claims: Claims | None = None) -> None:
+        self.store = store
+        self.claims = claims
+
+    async def record(self, kind: str, search_event_id: str, body: dict[str, Any]) -> bool:
+        new_here = self.store.record(kind, search_event_id, body)
+        if self.claims is None:
+            return new_here
+        first = await self.claims.claim("beacon:" + beacon_digest(kind, body).hex(), CLAIM_SECONDS)
+        return first if isinstance(first, bool) else new_here

@@ -52,12 +52,24 @@ class Metrics:
         self.producer_latency = Histogram(
             "crate_producer_call_seconds", "Producer call time", ["producer"], buckets=_BUCKETS, registry=self.registry
         )
+        self.rate_limited = Counter(
+            "crate_rate_limit_rejections", "Requests refused for the key's rate limit", ["mode"], registry=self.registry
+        )
+        self.redis_fallbacks = Counter(
+            "crate_redis_fallbacks",
+            "Shared-state operations served locally because Redis was unreachable",
+            ["operation"],
+            registry=self.registry,
+        )
         self._sources: list[Callable[[], Iterator[GaugeMetricFamily]]] = []
         self.registry.register(_Scraped(self._scrape))
 
     def observe_call(self, producer: str, outcome: str, seconds: float) -> None:
         self.producer_calls.labels(producer, outcome).inc()
         self.producer_latency.labels(producer).observe(seconds)
+
+    def redis_fallback(self, operation: str) -> None:
+        self.redis_fallbacks.labels(operation).inc()
 
     def watch(self, source: Callable[[], Iterator[GaugeMetricFamily]]) -> None:
         """Add figures read at scrape time (breaker states, cache sizes)."""

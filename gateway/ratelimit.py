@@ -4,7 +4,8 @@ A fixed window per key: windows of `seconds` aligned to the epoch, at most `requ
 each. It is exact within a window (a token bucket or GCRA lets a full burst and then the refill
 through, up to twice the limit inside one window), keeps one counter per key, says exactly when the
 allowance returns (the window's end), and maps onto one atomic INCR + EXPIRE in Redis. The memory
-backend here serves one process; a Redis backend behind the same interface shares limits.
+backend here serves one process; gateway.shared.RedisLimiter, behind the same interface, shares
+limits between instances.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import error_response, request_id_of
 
-__all__ = ["Decision", "MemoryLimiter", "RateLimit", "RateLimitMiddleware", "parse_rate"]
+__all__ = ["Decision", "Limiter", "MemoryLimiter", "RateLimit", "RateLimitMiddleware", "parse_rate"]
 
 _RATE = re.compile(r"^(\d+)/(\d+)$")
 
@@ -80,12 +81,19 @@ class RateLimitMiddleware:
     """Counts every keyed request against its key's limit (by key mode); 429 past it. Sits inside the
     API-key middleware, so only authenticated callers are counted and public routes are free."""
 
-    def __init__(self, app: ASGIApp, limiter: Limiter, rates: dict[str, RateLimit]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limiter: Limiter,
+        rates: dict[str, RateLimit],
+        on_reject: Callable[[str], None] = lambda _mode: None,
+    ) -> None:
         if not rates:
             raise ValueError("rates must name at least one key mode")
         self.app = app
         self.limiter = limiter
         self.rates = rates
+        self.on_reject = on_reject
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         caller = scope.get("state", {}).get("caller") if scope["type"] == "http" else None
@@ -99,6 +107,7 @@ class RateLimitMiddleware:
             "X-RateLimit-Reset": str(decision.reset),
         }
         if not decision.allowed:
+            self.on_reject(caller.mode)
             response = error_response(
                 request_id_of(scope),
                 429,

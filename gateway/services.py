@@ -13,11 +13,13 @@ from starlette.applications import Starlette
 from fleet.service import create_fleet_app
 from fleet.snapshots import SNAPSHOTS
 from fleet.store import FleetStore
-from gateway.beacons import BeaconStore, load_secret, mint_token, new_search_event_id
+from gateway.beacons import BeaconLedger, BeaconStore, load_secret, mint_token, new_search_event_id
 from gateway.context import Context
 from gateway.keys import ApiKey, KeyStore
 from gateway.metrics import Metrics, breaker_figures, cache_figures
+from gateway.ratelimit import Limiter, MemoryLimiter
 from gateway.settings import Settings
+from gateway.shared import RedisLimiter, RedisRowCache, SharedState
 from gateway.snapshots import SnapshotReader
 from producers.breaker import CircuitBreaker
 from producers.cache import RowCache
@@ -48,6 +50,11 @@ class Services:
         self.fleet_app: Starlette | None = None  # the embedded fleet, when there is one
         self._http: list[httpx.AsyncClient] = []
         self.snapshots = SnapshotReader(settings.snapshot_dir)
+        # Shared state: Redis when configured (every instance sees the same limits, beacon claims
+        # and cached rows), this process's memory otherwise.
+        self.shared = SharedState(settings.redis_url, metrics.redis_fallback) if settings.redis_url else None
+        self.limiter: Limiter = RedisLimiter(self.shared) if self.shared else MemoryLimiter()
+        self._ledger: BeaconLedger | None = None
 
     @property
     def keys(self) -> KeyStore:
@@ -60,6 +67,12 @@ class Services:
         if self._beacons is None:
             raise ServicesNotStarted("the gateway's lifespan has not started")
         return self._beacons
+
+    @property
+    def beacon_ledger(self) -> BeaconLedger:
+        if self._ledger is None:
+            raise ServicesNotStarted("the gateway's lifespan has not started")
+        return self._ledger
 
     @property
     def beacon_secret(self) -> bytes:
@@ -77,6 +90,7 @@ class Services:
         settings = self.settings
         self._keys = KeyStore(settings.key_path)
         self._beacons = BeaconStore(settings.beacon_path)
+        self._ledger = BeaconLedger(self._beacons, self.shared)
         configured = settings.beacon_secret.get_secret_value() if settings.beacon_secret else None
         self._beacon_secret = load_secret(configured, settings.data_dir)
         embedded: httpx.AsyncBaseTransport | None = None
@@ -101,10 +115,15 @@ class Services:
             clients[spec.name] = ProducerClient(
                 spec, http, timeout_seconds=timeout, breaker=breaker, observe=self.metrics.observe_call
             )
-        self._pool = pool = ProducerPool(clients, RowCache(settings.cache_max_bytes))
+        shared_rows = RedisRowCache(self.shared) if self.shared else None
+        self._pool = pool = ProducerPool(clients, RowCache(settings.cache_max_bytes), shared_rows)
         self.metrics.watch(lambda: breaker_figures({name: c.breaker for name, c in pool.clients.items()}))
         self.metrics.watch(lambda: cache_figures(pool.cache.stats))
-        log.info("gateway started: fleet %s", "embedded" if embedded else settings.fleet_url or "by producer URL")
+        log.info(
+            "gateway started: fleet %s, shared state %s",
+            "embedded" if embedded else settings.fleet_url or "by producer URL",
+            "in Redis" if self.shared else "in memory",
+        )
 
     async def aclose(self) -> None:
         for http in self._http:
@@ -116,6 +135,8 @@ class Services:
             self._beacons.close()
         if self.fleet_store is not None:
             self.fleet_store.close()
+        if self.shared is not None:
+            await self.shared.aclose()
 
     def context(self, request_id: str, caller: ApiKey | None, deadline_ms: int | None = None) -> Context:
         """A fresh per-request context: its own loaders and a deadline starting now."""
@@ -130,12 +151,16 @@ class Services:
         )
 
     async def readiness(self) -> dict[str, Any]:
-        """What /readyz reports: every producer answering its health check, every snapshot readable."""
+        """What /readyz reports: every producer answering its health check, every snapshot readable,
+        Redis answering when it is configured."""
         names = list(self.pool.clients)
         answers = await asyncio.gather(*(self.pool.clients[n].healthy(1.0) for n in names))
         snapshots = {name: self.snapshots.read(name).state != "degraded" for name in SNAPSHOTS}
-        checks = {"producers": dict(zip(names, answers, strict=True)), "snapshots": snapshots}
+        checks: dict[str, Any] = {"producers": dict(zip(names, answers, strict=True)), "snapshots": snapshots}
         ready = all(answers) and all(snapshots.values())
+        if self.shared is not None:
+            checks["redis"] = await self.shared.ping()
+            ready = ready and checks["redis"]
         return {"status": "ready" if ready else "not_ready", "checks": checks}
 
     def issue_beacon(self) -> tuple[str, str, int]:

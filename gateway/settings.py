@@ -52,6 +52,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     ),
     "CRATE_RATE_LIMIT_TEST": ("rate_limit_test", "requests/seconds allowed per ck_test_ key (default 600/60)"),
     "CRATE_RATE_LIMIT_LIVE": ("rate_limit_live", "requests/seconds allowed per ck_live_ key (default 6000/60)"),
+    "CRATE_REDIS_URL": (
+        "redis_url",
+        "Redis shared by gateway instances (limits, beacon claims, row cache); unset = memory",
+    ),
     "CRATE_GRAPHIQL_ASSETS": (
         "graphiql_assets",
         "where `make assets` put GraphiQL's files (default gateway/static/graphiql)",
@@ -83,6 +87,7 @@ class Settings(BaseModel):
     snapshot_dir_setting: Path | None = None
     rate_limit_test: str = "600/60"
     rate_limit_live: str = "6000/60"
+    redis_url: str | None = None
     fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
 
     @field_validator("producer_urls")
@@ -99,6 +104,13 @@ class Settings(BaseModel):
     def _rate(cls, value: str) -> str:
         parse_rate(value)
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return url
 
     @field_validator("log_level")
     @classmethod

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.beacons import BeaconStore, TokenRejected, verify_token
+from gateway.beacons import BeaconLedger, TokenRejected, verify_token
 from gateway.errors import error_response, request_id_of
 
 __all__ = ["BEACON_MAX_BYTES", "BEACON_PATHS", "ObservedBeacon", "RefinedBeacon", "beacon_routes", "zod_flatten"]
@@ -81,7 +81,7 @@ def _unauthorised(request: Request, code: str, message: str) -> Response:
     return error_response(request_id_of(request.scope), 401, code, message, headers=headers)
 
 
-def beacon_routes(store: Callable[[], BeaconStore], secret: Callable[[], bytes]) -> list[Route]:
+def beacon_routes(ledger: Callable[[], BeaconLedger], secret: Callable[[], bytes]) -> list[Route]:
     def endpoint(kind: str) -> Callable[[Request], Any]:
         model = _KINDS[kind]
 
@@ -111,7 +111,7 @@ def beacon_routes(store: Callable[[], BeaconStore], secret: Callable[[], bytes])
                     "beacon_event_mismatch",
                     "This token belongs to another search_event_id.",
                 )
-            if store().record(kind, sev, beacon.model_dump(exclude_none=True)):
+            if await ledger().record(kind, sev, beacon.model_dump(exclude_none=True)):
                 return Response(
                     orjson.dumps({"stored": True, "search_event_id": sev}),
                     status_code=202,

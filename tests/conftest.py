@@ -16,7 +16,7 @@ from fleet.generate import generate
 from fleet.store import FleetStore
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.servers import CRATE, UNLIMITED, crate_process
+from tests.servers import CRATE, UNLIMITED, RedisServer, crate_process, redis_process
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +85,10 @@ def served_gateway(tmp_path_factory: pytest.TempPathFactory, fleet_db: Path) -> 
     key = orjson.loads(minted.stdout)["key"]
     with crate_process(["serve"], env=env) as base:
         yield base, key
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server for the session; tests keep apart by key names (each mints its own keys)."""
+    with redis_process() as server:
+        yield server

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from gateway.app import create_app
-from gateway.ratelimit import MemoryLimiter, RateLimit, parse_rate
+from gateway.ratelimit import Decision, Limiter, MemoryLimiter, RateLimit, parse_rate
 from gateway.settings import Settings, SettingsError
 from tests.conftest import running
 
@@ -91,13 +92,21 @@ class LimiterMachine(RuleBasedStateMachine):
         super().__init__()
         self.clock = Clock()
         self.rate = RateLimit(5, 10)
-        self.limiter = MemoryLimiter(clock=self.clock)
+        self.loop = asyncio.new_event_loop()
+        self.limiter: Limiter = self.make_limiter()
+        self.key = uuid.uuid4().hex  # a fresh key per run: a shared backend keeps windows between runs
         self.admitted: list[float] = []
-        self.last = None
+        self.last: Decision | None = None
         self.last_at = 0.0
 
+    def make_limiter(self) -> Limiter:
+        return MemoryLimiter(clock=self.clock)
+
+    def teardown(self) -> None:
+        self.loop.close()
+
     def hit(self) -> None:
-        decision = asyncio.run(self.limiter.hit("k", self.rate))
+        decision = self.loop.run_until_complete(self.limiter.hit(self.key, self.rate))
         self.last, self.last_at = decision, self.clock.now
         assert 0 <= decision.remaining <= self.rate.requests
         if decision.allowed:
