@@ -17,9 +17,12 @@ import orjson
 from producers.catalog import PRODUCERS
 from resolvers.identity_norm import pe_norm_v1
 
-__all__ = ["TABLES", "FleetStore", "StoreWriter", "content_digest"]
+__all__ = ["INDEX_VIEWS", "TABLES", "FleetStore", "StoreWriter", "content_digest"]
 
-TABLES: tuple[str, ...] = tuple(t.name for p in PRODUCERS for t in p.tables)
+# Producer tables that are views of the search index's documents rather than stored tables of
+# their own (table -> the document grain): a master's row is its search document, by master id.
+INDEX_VIEWS: dict[str, str] = {"masters": "master"}
+TABLES: tuple[str, ...] = tuple(t.name for p in PRODUCERS for t in p.tables if t.name not in INDEX_VIEWS)
 _FLUSH_EVERY = 20_000
 # SQLite binds at most 32,766 variables per statement; batches are ≤ 500 keys anyway.
 _MAX_VARS = 900
@@ -114,14 +117,16 @@ class FleetStore:
 
     def rows(self, table: str, keys: Sequence[str]) -> dict[str, bytes]:
         """The stored JSON of each key that has a row; keys without one are absent."""
-        if table not in TABLES:
+        if table in INDEX_VIEWS:
+            sql, head = "SELECT ref, doc FROM search_docs WHERE grain = ? AND ref IN ({marks})", [INDEX_VIEWS[table]]
+        elif table in TABLES:
+            sql, head = f'SELECT key, row FROM "{table}" WHERE key IN ({{marks}})', []
+        else:
             raise KeyError(table)
         found: dict[str, bytes] = {}
         for start in range(0, len(keys), _MAX_VARS):
             chunk = keys[start : start + _MAX_VARS]
-            marks = ",".join("?" * len(chunk))
-            sql = f'SELECT key, row FROM "{table}" WHERE key IN ({marks})'
-            found.update(self._db.execute(sql, chunk).fetchall())
+            found.update(self._db.execute(sql.format(marks=",".join("?" * len(chunk))), [*head, *chunk]).fetchall())
         return found
 
     def search(self, tokens: list[str], grains: Sequence[str], limit: int) -> list[dict[str, Any]]:
@@ -200,7 +205,12 @@ class FleetStore:
 
     def scan(self, table: str) -> Iterator[tuple[str, Any]]:
         """Every row of a table in key order (for tests, snapshots and sampling, not for requests)."""
-        for key, raw in self._db.execute(f'SELECT key, row FROM "{table}" ORDER BY key'):
+        sql, args = (
+            ("SELECT ref, doc FROM search_docs WHERE grain = ? ORDER BY ref", [INDEX_VIEWS[table]])
+            if table in INDEX_VIEWS
+            else (f'SELECT key, row FROM "{table}" ORDER BY key', [])
+        )
+        for key, raw in self._db.execute(sql, args):
             yield key, orjson.loads(raw)
 
     def range_from(self, table: str, start: str, limit: int = 1) -> list[tuple[str, Any]]:

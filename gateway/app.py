@@ -29,6 +29,7 @@ from rest_compat.cube import cube_route
 from rest_compat.root import root_route
 from rest_compat.routes import ROUTES
 from rest_compat.table import endpoints
+from rest_compat.v1 import v1_routes
 from schema.root import build_schema
 
 __all__ = ["create_app"]
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *endpoints(ROUTES, schema, services),
             *beacon_routes(lambda: services.beacon_ledger, lambda: services.beacon_secret),
             cube_route(schema, services),
+            *v1_routes(services),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Mount(ASSETS_URL.rstrip("/"), StaticFiles(directory=settings.graphiql_assets, check_dir=False)),
         ],

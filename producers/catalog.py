@@ -101,6 +101,8 @@ PRODUCERS: tuple[ProducerSpec, ...] = (
         (
             _t("release_groups", "cluster_id", _D, "canonical", _GAP, list),
             _t("label_lineage", "label_id", _D, "canonical", _GAP),
+            # One release group by its Discogs master id (served by the v1 masters route).
+            _t("masters", "discogs_master_id", _D, "canonical", _GAP),
         ),
     ),
     ProducerSpec("press-index", (_t("editorial_coverage", "cluster_id", _D, "derived", _EMPTY),)),

@@ -67,6 +67,7 @@ def root_route(snapshots: SnapshotReader) -> Route:
                 "graphql": "/graphql",
                 "manifest": "/api/v2/dossier/manifest",
                 "search": "/api/v2/search?q=",
+                "migration": "/docs/migration/v1-to-v2",
             },
         }
         return Response(orjson.dumps(body), media_type="application/json")
