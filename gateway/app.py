@@ -26,17 +26,18 @@ from gateway.services import Services
 from gateway.settings import Settings
 from rest_compat.beacons import BEACON_MAX_BYTES, BEACON_PATHS, beacon_routes
 from rest_compat.cube import cube_route
+from rest_compat.openapi import OPENAPI_PATH, openapi_route
 from rest_compat.root import root_route
 from rest_compat.routes import ROUTES
 from rest_compat.table import endpoints
-from rest_compat.v1 import v1_routes
+from rest_compat.v1 import DeprecationMiddleware, v1_routes
 from schema.root import build_schema
 
 __all__ = ["create_app"]
 
 KEYED_PREFIXES = ("/api", "/graphql")
 # Public: no X-API-Key. The beacon routes carry their own credential (the search's bearer JWT).
-PUBLIC_PATHS = ("/api/v2", "/api/v2/openapi.json", *BEACON_PATHS)
+PUBLIC_PATHS = ("/api/v2", OPENAPI_PATH, *BEACON_PATHS)
 
 
 def _playground_request(scope: Scope) -> bool:
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
             root_route(services.snapshots),
+            openapi_route(schema._schema),
             *endpoints(ROUTES, schema, services),
             *beacon_routes(lambda: services.beacon_ledger, lambda: services.beacon_secret),
             cube_route(schema, services),
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(DeprecationMiddleware),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

@@ -17,6 +17,9 @@ from schema.registry import GRAINS
 __all__ = ["ARTIST_ROUTES", "plan"]
 
 _GRAIN = GRAINS["artist"]
+_KEY = (
+    "A 64-hex cluster_id, or a name or slug (chemical-brothers); a discogs:/mbid: locator is a 400 pointing to /resolve"
+)
 
 
 async def plan(call: GraphQLCall, context: Context) -> dict[str, Any]:
@@ -40,7 +43,9 @@ async def plan(call: GraphQLCall, context: Context) -> dict[str, Any]:
 
 ARTIST_ROUTES = [
     dossier_route("artist", "/api/v2/artist/{key}", "getArtist",
-                  "The artist dossier by 64-hex cluster_id or human slug; ?fields= trims it", address_artist, plan),
+                  "The artist dossier by 64-hex cluster_id or human slug; ?fields= trims it", address_artist,
+                  _KEY, plan),
     dossier_route("artist", "/api/v2/dossier/artist/{key}", "getArtistDossier",
-                  "The artist dossier by slug (a cluster_id works too); ?fields= trims it", address_artist, plan),
+                  "The artist dossier by slug (a cluster_id works too); ?fields= trims it", address_artist,
+                  _KEY, plan),
 ]  # fmt: skip

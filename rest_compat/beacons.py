@@ -19,7 +19,15 @@ from starlette.routing import Route
 from gateway.beacons import BeaconLedger, TokenRejected, verify_token
 from gateway.errors import error_response, request_id_of
 
-__all__ = ["BEACON_MAX_BYTES", "BEACON_PATHS", "ObservedBeacon", "RefinedBeacon", "beacon_routes", "zod_flatten"]
+__all__ = [
+    "BEACON_KINDS",
+    "BEACON_MAX_BYTES",
+    "BEACON_PATHS",
+    "ObservedBeacon",
+    "RefinedBeacon",
+    "beacon_routes",
+    "zod_flatten",
+]
 
 BEACON_MAX_BYTES = 512
 SearchEventId = Annotated[str, Field(pattern=r"^sev_[A-Za-z0-9_-]{10,64}$")]
@@ -44,8 +52,8 @@ class RefinedBeacon(BaseModel):
     facets: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = None
 
 
-_KINDS: dict[str, type[BaseModel]] = {"observed": ObservedBeacon, "refined": RefinedBeacon}
-BEACON_PATHS = frozenset(f"/api/v2/search-events/{kind}" for kind in _KINDS)
+BEACON_KINDS: dict[str, type[BaseModel]] = {"observed": ObservedBeacon, "refined": RefinedBeacon}
+BEACON_PATHS = frozenset(f"/api/v2/search-events/{kind}" for kind in BEACON_KINDS)
 
 
 def zod_flatten(error: ValidationError) -> dict[str, Any]:
@@ -83,7 +91,7 @@ def _unauthorised(request: Request, code: str, message: str) -> Response:
 
 def beacon_routes(ledger: Callable[[], BeaconLedger], secret: Callable[[], bytes]) -> list[Route]:
     def endpoint(kind: str) -> Callable[[Request], Any]:
-        model = _KINDS[kind]
+        model = BEACON_KINDS[kind]
 
         async def receive(request: Request) -> Response:
             scheme, _, token = (request.headers.get("authorization") or "").partition(" ")

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from gateway.errors import ApiError
 from resolvers.discovery import BREAKOUT_TIERS, CORROBORATIONS, MAX_ROWS
+from rest_compat.contract import Param
 from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
 
 __all__ = ["DISCOVERY_ROUTES"]
@@ -42,6 +43,17 @@ def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None
     return value
 
 
+_LIMIT = Param(
+    "limit", "query", "How many rows at most", {"type": "integer", "minimum": 1, "maximum": MAX_ROWS, "default": 50}
+)
+_CLAMPED_LIMIT = Param(
+    "limit",
+    "query",
+    f"How many rows at most (more than {MAX_ROWS} is read as {MAX_ROWS})",
+    {"type": "integer", "minimum": 1, "default": 50},
+)
+
+
 def _shape(field: str) -> Any:
     def shape(data: Mapping[str, Any], _call: GraphQLCall) -> dict[str, Any]:
         return dict(snake_keys(data[field]))
@@ -56,6 +68,8 @@ DISCOVERY_ROUTES = [
         summary="Curators ranked by how early they back rising artists (snapshot, fail-soft)",
         call=lambda request, _s: GraphQLCall(_TASTEMAKERS, {"limit": _limit(request, clamp=False)}),
         shape=_shape("tastemakers"),
+        response=lambda book: book.of_document(_TASTEMAKERS),
+        params=(_LIMIT,),
     ),
     RestRoute(
         path="/api/v2/tastemakers/ones-to-watch",
@@ -63,6 +77,8 @@ DISCOVERY_ROUTES = [
         summary="Artists to watch, ranked by brokerage (snapshot, fail-soft)",
         call=lambda request, _s: GraphQLCall(_WATCH, {"limit": _limit(request, clamp=False)}),
         shape=_shape("onesToWatch"),
+        response=lambda book: book.of_document(_WATCH),
+        params=(_LIMIT,),
     ),
     RestRoute(
         path="/api/v2/breakouts",
@@ -77,5 +93,11 @@ DISCOVERY_ROUTES = [
             },
         ),
         shape=_shape("breakouts"),
+        response=lambda book: book.of_document(_BREAKOUTS),
+        params=(
+            Param("tier", "query", "Only this tier", {"enum": list(BREAKOUT_TIERS)}),
+            Param("corroboration", "query", "Only this corroboration", {"enum": list(CORROBORATIONS)}),
+            _CLAMPED_LIMIT,
+        ),
     ),
 ]

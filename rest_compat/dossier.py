@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.requests import Request
 
 from gateway.context import Context
 from gateway.errors import ApiError
+from rest_compat.contract import ModelBook, Param, ProvenanceEntry, absent_or
 from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
 from schema.manifest import provenance_entry
 from schema.registry import GRAINS, Grain
@@ -85,12 +87,57 @@ def _lower(value: str | None) -> str | None:
     return None if value is None else value.lower()
 
 
+def _model(grain_name: str) -> Callable[[ModelBook], type[BaseModel]]:
+    """The dossier body: the envelope, then each facet (absent when ?fields= left it out)."""
+    grain = GRAINS[grain_name]
+    type_name = _ROOTS[grain_name][0]
+
+    def build(book: ModelBook) -> type[BaseModel]:
+        root = book.schema.type_map[type_name]
+        assert isinstance(root, GraphQLObjectType)
+        fields: dict[str, Any] = {
+            "key": (str, Field(description="the key the dossier was addressed by")),
+            "grain": (Literal[grain_name], ...),
+            grain.id_field: (str | None, Field(description="null when the key names no known entity")),
+            "resolved_via": (book.enum("ResolvedVia") | None, ...),
+            "generated_at": (str, Field(description="when this answer was made (UTC, ISO 8601)")),
+            "provenance": (list[ProvenanceEntry], Field(description="one entry per facet in the body")),
+        }
+        for name in grain.fields:
+            kind = get_named_type(root.fields[graphql_name(grain, name)].type)
+            assert isinstance(kind, GraphQLObjectType)
+            if name == "identity":
+                model: Any = book.of_type(kind, exclude=("asOf",)) | None
+            else:
+                model = book.of_type(kind)
+            source = grain.identity if name == "identity" else grain.facet(name)
+            fields[name] = (model, absent_or(source.description))
+        return create_model(f"{type_name}Dossier", __config__=ConfigDict(extra="forbid"), **fields)
+
+    return lambda book: book.named(f"{type_name}Dossier", build)
+
+
+def _params(grain: Grain, key_description: str) -> tuple[Param, ...]:
+    return (
+        Param("key", "path", key_description, {"type": "string", "minLength": 1, "maxLength": 512}),
+        Param(
+            "fields",
+            "query",
+            "Only these facets (the envelope always comes)",
+            {"type": "array", "items": {"enum": list(grain.fields)}, "minItems": 1},
+            comma_list=True,
+            example=list(grain.fields[:2]),
+        ),
+    )
+
+
 def dossier_route(
     grain_name: str,
     path: str,
     operation_id: str,
     summary: str,
     check: Callable[[str], object],
+    key_description: str,
     plan: Callable[[GraphQLCall, Context], Awaitable[dict[str, Any]]] | None = None,
 ) -> RestRoute:
     """A dossier route; `check` validates the key up front (raising ClientInputError for a 400)."""
@@ -126,5 +173,13 @@ def dossier_route(
         return body
 
     return RestRoute(
-        path=path, operation_id=operation_id, summary=summary, call=call, shape=shape, etag=True, plan=plan
+        path=path,
+        operation_id=operation_id,
+        summary=summary,
+        call=call,
+        shape=shape,
+        response=_model(grain_name),
+        params=_params(grain, key_description),
+        etag=True,
+        plan=plan,
     )

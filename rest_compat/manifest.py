@@ -6,13 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphql import GraphQLSchema
+from pydantic import BaseModel, ConfigDict, create_model
 from starlette.requests import Request
 
+from rest_compat.contract import ModelBook
 from rest_compat.table import GraphQLCall, RestRoute
 
 __all__ = ["MANIFEST"]
 
 DOCUMENT = "query Manifest { manifest }"
+
+
+def _manifest(_book: ModelBook) -> type[BaseModel]:
+    return create_model("Manifest", __config__=ConfigDict(extra="allow"), facet_shape=(dict[str, str], ...),
+                        grains=(dict[str, Any], ...))  # fmt: skip
 
 
 def call(_request: Request, _schema: GraphQLSchema) -> GraphQLCall:
@@ -29,5 +36,6 @@ MANIFEST = RestRoute(
     summary="The data dictionary: every grain, its addresses, facets, fields and sources",
     call=call,
     shape=shape,
+    response=lambda book: book.named("Manifest", _manifest),
     etag=True,
 )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from gateway.errors import ApiError
 from resolvers.identity import query_problem
+from rest_compat.contract import query_text
 from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
 
 __all__ = ["RESOLVE"]
@@ -49,4 +50,8 @@ RESOLVE = RestRoute(
     summary="Resolve a name, a pasted link or a discogs:/mbid:/bandcamp: locator to a cluster_id",
     call=call,
     shape=shape,
+    response=lambda book: book.of_document(DOCUMENT),
+    params=(
+        query_text("A name as any source spells it, a pasted Discogs / MusicBrainz / Bandcamp link, or a locator"),
+    ),
 )

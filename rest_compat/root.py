@@ -46,7 +46,7 @@ def root_route(snapshots: SnapshotReader) -> Route:
             "authentication": {
                 "header": "X-API-Key",
                 "format": "ck_(live|test)_<32 base62>",
-                "public": ["GET /api/v2"],
+                "public": ["GET /api/v2", "GET /api/v2/openapi.json"],
             },
             "recipe": [
                 {
@@ -67,6 +67,7 @@ def root_route(snapshots: SnapshotReader) -> Route:
                 "graphql": "/graphql",
                 "manifest": "/api/v2/dossier/manifest",
                 "search": "/api/v2/search?q=",
+                "openapi": "/api/v2/openapi.json",
                 "migration": "/docs/migration/v1-to-v2",
             },
         }

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from gateway.errors import ApiError
 from resolvers.identity import query_problem
 from resolvers.search import MAX_LIMIT
+from rest_compat.contract import Param, query_text
 from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
 from schema.search import SearchGrain
 
@@ -65,4 +66,22 @@ SEARCH = RestRoute(
     summary="Ranked matches for a query across artists, labels, festivals and release groups (masters)",
     call=call,
     shape=shape,
+    response=lambda book: book.of_document(DOCUMENT),
+    params=(
+        query_text("What to look for; the last word matches as a prefix"),
+        Param(
+            "grain",
+            "query",
+            "Which grains to search (default: all)",
+            {"type": "array", "items": {"enum": list(_GRAINS)}, "minItems": 1},
+            comma_list=True,
+            example=["artist", "master"],
+        ),
+        Param(
+            "limit",
+            "query",
+            "How many results at most",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10},
+        ),
+    ),
 )

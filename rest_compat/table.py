@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import strawberry
 from graphql import GraphQLSchema
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,6 +22,7 @@ from gateway.context import Context
 from gateway.errors import ApiError, request_id_of
 from gateway.services import Services
 from resolvers.errors import ClientInputError
+from rest_compat.contract import ModelBook, Param
 from schema.manifest import rest_name
 
 __all__ = ["GraphQLCall", "RestRoute", "client_error", "endpoints", "execute", "single_param", "snake_keys"]
@@ -41,6 +43,10 @@ class RestRoute:
     summary: str
     call: Callable[[Request, GraphQLSchema], GraphQLCall]
     shape: Callable[[Mapping[str, Any], GraphQLCall], Any]
+    #: the 200 body's model (rest_compat/contract.py), for the OpenAPI document
+    response: Callable[[ModelBook], type[BaseModel]]
+    #: the parameters `call` reads, with the bounds and choices it enforces
+    params: tuple[Param, ...] = ()
     method: str = "GET"
     #: answer with an ETag over the body (less `generated_at`) and honour If-None-Match
     etag: bool = False

@@ -17,19 +17,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
 import orjson
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import ApiError, request_id_of
 from gateway.services import Services
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Outcome
+from rest_compat.contract import Param
 
-__all__ = ["DEPRECATED_SINCE", "MIGRATION", "MIGRATION_PATH", "SUNSET", "V1_ROUTES", "v1_routes"]
+__all__ = [
+    "DEPRECATED_SINCE",
+    "MIGRATION",
+    "MIGRATION_PATH",
+    "SUNSET",
+    "V1_ROUTES",
+    "DeprecationMiddleware",
+    "v1_routes",
+]
 
 DEPRECATED_SINCE = datetime(2026, 12, 1, tzinfo=UTC)
 SUNSET = datetime(2027, 6, 30, tzinfo=UTC)
@@ -159,12 +170,88 @@ async def bandcamp_releases(request: Request, loaders: Loaders) -> dict[str, Any
     }
 
 
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+State = Literal["present", "honest_gap", "degraded"]
+
+
+class V1Artist(_Body):
+    name: str
+    aliases: list[str]
+    mbid: str | None
+    bandcamp_subdomain: str | None
+
+
+class V1ArtistV2(_Body):
+    cluster_id: str
+    dossier: str
+
+
+class V1ArtistBody(_Body):
+    discogs_id: int
+    state: State
+    reason: str | None
+    artist: V1Artist | None
+    v2: V1ArtistV2 | None = Field(description="where this artist lives in v2")
+
+
+class V1Label(_Body):
+    label_id: str
+    name: str
+
+
+class V1Master(_Body):
+    title: str
+    artist: str
+    year: int | None
+    formats: list[str]
+    labels: list[V1Label]
+    artwork_url: str | None
+    owner_count: int | None
+    want_count: int | None
+
+
+class V1MasterV2(_Body):
+    cluster_id: str
+    discography: str
+
+
+class V1MasterBody(_Body):
+    discogs_master_id: int
+    state: State
+    reason: str | None
+    master: V1Master | None
+    v2: V1MasterV2 | None = Field(description="the artist whose discography holds this release group in v2")
+
+
+class V1Release(_Body):
+    bandcamp_item_id: int
+    title: str
+    track_url: str = Field(description="the public track page (never an audio stream)")
+    release_date: str
+
+
+class V1BandcampBody(_Body):
+    subdomain: str
+    state: State
+    reason: str | None
+    releases: list[V1Release]
+    v2: V1ArtistV2 | None = Field(description="where this artist's Bandcamp demand signals live in v2")
+
+
+_ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}
+
+
 @dataclass(frozen=True, slots=True)
 class V1Route:
     path: str
     operation_id: str
     summary: str
     answer: Callable[[Request, Loaders], Awaitable[dict[str, Any]]]
+    response: type[BaseModel]
+    param: Param
     #: where the same data lives in v2, and what changed (the migration page's row)
     v2: str
     change: str
@@ -176,6 +263,8 @@ V1_ROUTES = (
         "getArtistV1",
         "An artist by Discogs artist id (deprecated: v2 keys artists by cluster_id)",
         artist,
+        V1ArtistBody,
+        Param("discogs_id", "path", "A Discogs artist id", _ID_SCHEMA),
         "GET /api/v2/resolve?q=discogs:{discogs_id} → cluster_id → GET /api/v2/artist/{cluster_id}",
         "Artists are keyed by cluster_id, one id for the artist across Discogs, MusicBrainz and Bandcamp. "
         "Resolve the Discogs id once, keep the cluster_id, and read the dossier: identity carries the name, "
@@ -186,6 +275,8 @@ V1_ROUTES = (
         "getMasterV1",
         "A release group by Discogs master id (deprecated: masters live in the artist's discography)",
         master,
+        V1MasterBody,
+        Param("discogs_master_id", "path", "A Discogs master id", _ID_SCHEMA),
         "GET /api/v2/artist/{cluster_id}?fields=discography (find it by title: GET /api/v2/search?q=…&grain=master)",
         "The master is no longer a grain of its own. Its release group is a row of the artist's discography "
         "(discogsMasterId, title, year, formats, labels, artwork, owner and want counts); search finds masters "
@@ -196,6 +287,13 @@ V1_ROUTES = (
         "getBandcampReleasesV1",
         "Per-release Bandcamp listings of an artist (deprecated; only in v1)",
         bandcamp_releases,
+        V1BandcampBody,
+        Param(
+            "subdomain",
+            "path",
+            "The artist's Bandcamp subdomain (<subdomain>.bandcamp.com)",
+            {"type": "string", "pattern": "^" + _SUBDOMAIN.pattern + "$"},
+        ),
         "GET /api/v2/artist/{cluster_id}?fields=bandcamp_emergence,bandcamp_tastemaker",
         "v2 carries Bandcamp as demand signals of the artist (emergence and early-supporter quality), not as "
         "release listings. bandcamp_item_id and track_url stay in v1 until its sunset and are not carried over.",
@@ -205,15 +303,32 @@ V1_ROUTES = (
 MIGRATION = [(f"GET {r.path}", r.v2, r.change) for r in V1_ROUTES]
 
 
+class DeprecationMiddleware:
+    """Adds the deprecation headers to every answer under /api/v1/ — 2xx, 400, and the 401 and 429
+    the middleware below it write — so no v1 answer goes out unmarked."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._headers = [(name.lower().encode(), value.encode()) for name, value in DEPRECATION_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/v1/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self._headers]}
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
 def _endpoint(route: V1Route, services: Services) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        try:
-            context = services.context(request_id_of(request.scope), request.scope.get("state", {}).get("caller"))
-            body = await route.answer(request, context.loaders)
-        except ApiError as exc:
-            exc.headers = {**exc.headers, **DEPRECATION_HEADERS}
-            raise
-        return Response(orjson.dumps(body), media_type="application/json", headers=DEPRECATION_HEADERS)
+        context = services.context(request_id_of(request.scope), request.scope.get("state", {}).get("caller"))
+        body = await route.answer(request, context.loaders)
+        return Response(orjson.dumps(body), media_type="application/json")
 
     endpoint.__name__ = route.operation_id
     return endpoint

@@ -16,6 +16,7 @@ from fleet.generate import generate
 from fleet.store import FleetStore
 from gateway.app import create_app
 from gateway.settings import Settings
+from tests.contract import check_answer
 from tests.servers import CRATE, UNLIMITED, RedisServer, crate_process, redis_process
 
 
@@ -44,12 +45,28 @@ def make_settings(tmp_path: Path, fleet_db: Path) -> Callable[..., Settings]:
     return build
 
 
+async def _hold_to_contract(response: httpx.Response) -> None:
+    """Every /api answer a test sees must keep the OpenAPI document (tests/contract.py)."""
+    if response.request.url.path.startswith("/api/"):
+        await response.aread()
+        check_answer(
+            response.request.method,
+            response.request.url.path,
+            response.status_code,
+            response.headers,
+            response.content,
+        )
+
+
 @asynccontextmanager
 async def running(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its lifespan started, behind an in-process HTTP client."""
+    """The app with its lifespan started, behind an in-process HTTP client that checks every /api
+    answer against the OpenAPI document."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://crate.test") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://crate.test", event_hooks={"response": [_hold_to_contract]}
+        ) as client:
             yield client
 
 

@@ -130,6 +130,7 @@ async def test_v1_needs_a_key_like_v2(gateway: Gateway) -> None:
     _app, client = gateway
     response = await client.get("/api/v1/artists/45")
     assert response.status_code == 401 and response.json()["error"]["code"] == "missing_api_key"
+    assert {name: response.headers.get(name) for name in DEPRECATION} == DEPRECATION
 
 
 async def test_the_migration_page_maps_every_route(gateway: Gateway) -> None:
