@@ -83,7 +83,7 @@ class BodyLimitMiddleware:
             return
         limit = self.limit_for(scope["path"]) or self.max_bytes
         declared = header(scope, b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and (not (declared.isascii() and declared.isdigit()) or int(declared) > limit):
             await self._reject(scope, receive, send, limit)
             return
         received = 0

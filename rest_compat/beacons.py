@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -33,12 +33,21 @@ BEACON_MAX_BYTES = 512
 SearchEventId = Annotated[str, Field(pattern=r"^sev_[A-Za-z0-9_-]{10,64}$")]
 
 
+def _integral(value: Any) -> Any:
+    """JSON has one number type: 12.0 is the integer 12 (as JSON Schema says); 12.5 stays a float
+    and is refused by the strict int that follows."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Count = Annotated[int, Field(ge=0), BeforeValidator(_integral)]
+
+
 class ObservedBeacon(BaseModel):
     """A result was served from the client's cache."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     search_event_id: SearchEventId
-    result_count: Annotated[int, Field(ge=0)] | None = None
+    result_count: Count | None = None
     cache_age_seconds: Annotated[float, Field(ge=0)] | None = None
 
 

@@ -117,7 +117,7 @@ def cube_route(schema: strawberry.Schema, services: Services) -> Route:
     async def cube(request: Request) -> Response:
         key = str(single_param(request, "artist", required=True))
         raw_master = single_param(request, "master")
-        if raw_master is not None and not raw_master.isdigit():
+        if raw_master is not None and not (raw_master.isascii() and raw_master.isdigit()):
             raise ApiError(
                 400,
                 "invalid_request",

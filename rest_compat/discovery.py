@@ -30,7 +30,7 @@ def _limit(request: Request, *, clamp: bool) -> int:
     raw = single_param(request, "limit")
     if raw is None:
         return 50
-    if not raw.isdigit() or int(raw) < 1 or (not clamp and int(raw) > MAX_ROWS):
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or (not clamp and int(raw) > MAX_ROWS):
         bounds = "a whole number of at least 1" if clamp else f"a whole number from 1 to {MAX_ROWS}"
         raise _invalid("limit", f"limit must be {bounds}")
     return min(int(raw), MAX_ROWS)

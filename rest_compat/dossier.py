@@ -14,8 +14,9 @@ from starlette.requests import Request
 
 from gateway.context import Context
 from gateway.errors import ApiError
+from resolvers.errors import ClientInputError
 from rest_compat.contract import ModelBook, Param, ProvenanceEntry, absent_or
-from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
+from rest_compat.table import GraphQLCall, RestRoute, list_param, snake_keys
 from schema.manifest import provenance_entry
 from schema.registry import GRAINS, Grain
 
@@ -57,10 +58,9 @@ def document(schema: GraphQLSchema, grain_name: str, facets: tuple[str, ...]) ->
 
 
 def _fields(request: Request, grain: Grain) -> tuple[str, ...]:
-    raw = single_param(request, "fields")
-    if raw is None:
+    asked = list_param(request, "fields")
+    if asked is None:
         return grain.fields
-    asked = [name.strip() for name in raw.split(",") if name.strip()]
     unknown = [name for name in asked if name not in grain.fields]
     if unknown or not asked:
         message = (
@@ -119,7 +119,7 @@ def _model(grain_name: str) -> Callable[[ModelBook], type[BaseModel]]:
 
 def _params(grain: Grain, key_description: str) -> tuple[Param, ...]:
     return (
-        Param("key", "path", key_description, {"type": "string", "minLength": 1, "maxLength": 512}),
+        Param("key", "path", key_description, {"type": "string", "minLength": 1, "maxLength": 512, "pattern": "\\S"}),
         Param(
             "fields",
             "query",
@@ -146,7 +146,13 @@ def dossier_route(
 
     def call(request: Request, schema: GraphQLSchema) -> GraphQLCall:
         key = request.path_params["key"]
-        check(key)
+        try:
+            check(key)
+        except ClientInputError as exc:
+            # The resolvers name their GraphQL argument (slug for festivals); in REST it is `key`.
+            if exc.extensions is not None and "field" in exc.extensions:
+                exc.extensions["field"] = "key"
+            raise
         facets = _fields(request, grain)
         return GraphQLCall(document(schema, grain_name, facets), {argument: key}, {"facets": facets})
 

@@ -12,7 +12,7 @@ from gateway.errors import ApiError
 from resolvers.identity import query_problem
 from resolvers.search import MAX_LIMIT
 from rest_compat.contract import Param, query_text
-from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
+from rest_compat.table import GraphQLCall, RestRoute, list_param, single_param, snake_keys
 from schema.search import SearchGrain
 
 __all__ = ["SEARCH"]
@@ -43,12 +43,11 @@ def call(request: Request, _schema: GraphQLSchema) -> GraphQLCall:
     if problem := query_problem(q):
         raise _invalid("q", problem)
     raw_limit = single_param(request, "limit") or "10"
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise _invalid("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    raw_grains = single_param(request, "grain")
+    asked = list_param(request, "grain")
     grains = None
-    if raw_grains is not None:
-        asked = [g.strip() for g in raw_grains.split(",") if g.strip()]
+    if asked is not None:
         unknown = [g for g in asked if g not in _GRAINS]
         if unknown or not asked:
             raise _invalid("grain", f"grain takes a comma list of {', '.join(_GRAINS)}")

@@ -25,7 +25,16 @@ from resolvers.errors import ClientInputError
 from rest_compat.contract import ModelBook, Param
 from schema.manifest import rest_name
 
-__all__ = ["GraphQLCall", "RestRoute", "client_error", "endpoints", "execute", "single_param", "snake_keys"]
+__all__ = [
+    "GraphQLCall",
+    "RestRoute",
+    "client_error",
+    "endpoints",
+    "execute",
+    "list_param",
+    "single_param",
+    "snake_keys",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +79,16 @@ def single_param(request: Request, name: str, *, required: bool = False) -> str 
             )  # fmt: skip
         return None
     return values[0]
+
+
+def list_param(request: Request, name: str) -> list[str] | None:
+    """A list parameter: comma-separated (`a,b`, as the document states it) or repeated
+    (`name=a&name=b`, OpenAPI's default form, which generated clients send). Items in order,
+    blanks dropped; None when the parameter is absent."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
 def snake_keys(value: Any) -> Any:

@@ -135,6 +135,8 @@ async def test_fields_trims_to_named_facets_and_keeps_the_envelope(gateway: Gate
     assert list(body) == ["key", "grain", "cluster_id", "resolved_via", "generated_at", "provenance", "identity",
                           "discography"]  # fmt: skip
     assert [entry["field"] for entry in body["provenance"]] == ["identity", "discography"]
+    repeated = (await get(gateway, "bjork?fields=discography&fields=identity")).json()
+    assert list(repeated) == list(body) and repeated["identity"] == body["identity"]
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,23 @@ async def test_first_delivery_202_repeat_204_stored_once(beacons: Gateway) -> No
     ]
 
 
+async def test_a_count_is_a_json_integer_even_written_with_a_point(beacons: Gateway) -> None:
+    """12.0 is an integer in JSON Schema (so in the OpenAPI document); it is stored as 12. 12.5 is not."""
+    app, client = beacons
+    sev = new_search_event_id()
+    token, _ = mint_token(SECRET.encode(), sev)
+    whole = await client.post(
+        OBSERVED, content=b'{"search_event_id": "%s", "result_count": 12.0}' % sev.encode(), headers=bearer(token)
+    )
+    assert whole.status_code == 202
+    assert app.state.services.beacons.all()[-1].body == {"search_event_id": sev, "result_count": 12}
+    half = await client.post(
+        OBSERVED, content=b'{"search_event_id": "%s", "result_count": 12.5}' % sev.encode(), headers=bearer(token)
+    )
+    assert half.status_code == 400
+    assert half.json()["error"]["details"]["fieldErrors"] == {"result_count": ["Input should be a valid integer"]}
+
+
 async def test_50_concurrent_identical_beacons_store_one(beacons: Gateway) -> None:
     app, client = beacons
     sev = new_search_event_id()

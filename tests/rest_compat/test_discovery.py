@@ -65,7 +65,7 @@ async def test_tastemakers_and_ones_to_watch(client: Client) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/v2/tastemakers", "/api/v2/tastemakers/ones-to-watch"])
-@pytest.mark.parametrize("limit", ["0", "201", "ten", "-1"])
+@pytest.mark.parametrize("limit", ["0", "201", "ten", "-1", "²", "٣"])
 async def test_limits_outside_1_to_200_are_400(client: Client, path: str, limit: str) -> None:
     response = await get(client, f"{path}?limit={limit}")
     assert response.status_code == 400

@@ -68,12 +68,27 @@ async def test_grain_filter_and_limit(gateway: Gateway, api_key: str) -> None:
     assert {hit["grain"] for hit in mixed["results"]} <= {"festival", "artist"}
 
 
+async def test_a_list_parameter_may_also_be_repeated(gateway: Gateway, api_key: str) -> None:
+    """`grain=festival&grain=artist` (OpenAPI's exploded form, what generated clients send) is
+    `grain=festival,artist`; a scalar parameter given twice is still a 400."""
+    _app, client = gateway
+    headers = {"X-API-Key": api_key}
+    comma = await client.get("/api/v2/search?q=open+air&grain=festival,artist&limit=50", headers=headers)
+    repeated = await client.get("/api/v2/search?q=open+air&grain=festival&grain=artist&limit=50", headers=headers)
+    assert comma.json()["results"] == repeated.json()["results"] != []
+    twice = await client.get("/api/v2/search?q=x&limit=5&limit=6", headers=headers)
+    assert twice.status_code == 400 and twice.json()["error"]["details"][0]["code"] == "duplicate"
+
+
 @pytest.mark.parametrize(
     ("params", "path", "message"),
     [
         ({"q": "x", "limit": "0"}, "limit", "limit must be a whole number from 1 to 50"),
         ({"q": "x", "limit": "51"}, "limit", "limit must be a whole number from 1 to 50"),
         ({"q": "x", "limit": "ten"}, "limit", "limit must be a whole number from 1 to 50"),
+        # Unicode digits: "²" is a digit to str.isdigit() but not to int(); "٣" is 3 to both.
+        ({"q": "x", "limit": "²"}, "limit", "limit must be a whole number from 1 to 50"),
+        ({"q": "x", "limit": "٣"}, "limit", "limit must be a whole number from 1 to 50"),
         ({"q": "x", "grain": "song"}, "grain", "grain takes a comma list of artist, label, festival, master"),
         ({"q": "x", "grain": ""}, "grain", "grain takes a comma list of artist, label, festival, master"),
         ({"q": ""}, "q", "q must not be empty"),
