@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.bench import dossier, identity, search, spine
+from tests.bench import dossier, identity, limits, search, spine
 from tests.bench.report import Report
 
 OUT = Path(".crate/bench")
@@ -33,6 +33,7 @@ async def main() -> None:
         await dossier.run(report, work / "fleet-5000.db", work)
         search.search_throughput(report, fleets, work)
         search.beacon_writes(report, work / "fleet-5000.db", work)
+        await limits.run(report, work / "fleet-5000.db", work)
     finally:
         report.write(OUT / "report.md")
     shutil.rmtree(work, ignore_errors=True)
