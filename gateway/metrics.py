@@ -105,6 +105,14 @@ def cache_figures(stats: Callable[[], dict[str, Any]]) -> Iterator[GaugeMetricFa
         yield family
 
 
+def shared_cache_figures(cache: Any) -> Iterator[GaugeMetricFamily]:
+    """The Redis row cache, as this instance saw it: rows it found there and rows it did not."""
+    for key in ("hits", "misses"):
+        family = GaugeMetricFamily(f"crate_shared_row_cache_{key}", f"rows looked up in Redis: {key}")
+        family.add_metric([], float(getattr(cache, key)))
+        yield family
+
+
 class MetricsMiddleware:
     """Counts, times and logs (crate.access, with the request id) every HTTP answer, by the route
     template that served it."""

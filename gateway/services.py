@@ -16,7 +16,7 @@ from fleet.store import FleetStore
 from gateway.beacons import BeaconLedger, BeaconStore, load_secret, mint_token, new_search_event_id
 from gateway.context import Context
 from gateway.keys import ApiKey, KeyStore
-from gateway.metrics import Metrics, breaker_figures, cache_figures
+from gateway.metrics import Metrics, breaker_figures, cache_figures, shared_cache_figures
 from gateway.ratelimit import Limiter, MemoryLimiter
 from gateway.settings import Settings
 from gateway.shared import RedisLimiter, RedisRowCache, SharedState
@@ -119,6 +119,8 @@ class Services:
         self._pool = pool = ProducerPool(clients, RowCache(settings.cache_max_bytes), shared_rows)
         self.metrics.watch(lambda: breaker_figures({name: c.breaker for name, c in pool.clients.items()}))
         self.metrics.watch(lambda: cache_figures(pool.cache.stats))
+        if shared_rows is not None:
+            self.metrics.watch(lambda: shared_cache_figures(shared_rows))
         log.info(
             "gateway started: fleet %s, shared state %s",
             "embedded" if embedded else settings.fleet_url or "by producer URL",

@@ -213,3 +213,6 @@ async def test_producer_rows_are_shared_between_instances(
         )
         assert ok_calls == 0, "the second instance asked no producer: every row came from Redis"
         assert second.state.services.pool.shared.hits > 0
+        text = (await b.get("/metrics")).text
+        assert f"crate_shared_row_cache_hits {float(second.state.services.pool.shared.hits)}" in text
+        assert "crate_shared_row_cache_misses 0.0" in text
