@@ -55,6 +55,16 @@ def test_a_redis_url_must_be_one() -> None:
         Settings.from_env({"CRATE_REDIS_URL": "localhost:6379"})
 
 
+def _env(data: Path, fleet_db: Path, redis_url: str, rate: str) -> dict[str, str]:
+    """A `crate serve` on the demo fleet, with Redis and a real limit for test keys."""
+    return {
+        "CRATE_DATA_DIR": str(data),
+        "CRATE_FLEET_DB": str(fleet_db),
+        "CRATE_REDIS_URL": redis_url,
+        "CRATE_RATE_LIMIT_TEST": rate,
+    }
+
+
 def _mint(env: dict[str, str]) -> str:
     minted = subprocess.run(
         [CRATE, "keys", "create", "--json"], env={**os.environ, **env}, capture_output=True, check=True
@@ -85,12 +95,7 @@ def _check_refusals(answers: list[httpx.Response]) -> None:
 
 @pytest.mark.http
 async def test_two_gateways_share_one_limit(tmp_path: Path, fleet_db: Path, redis_server: RedisServer) -> None:
-    env = {
-        "CRATE_DATA_DIR": str(tmp_path),
-        "CRATE_FLEET_DB": str(fleet_db),
-        "CRATE_REDIS_URL": redis_server.url,
-        "CRATE_RATE_LIMIT_TEST": "60/3600",
-    }
+    env = _env(tmp_path, fleet_db, redis_server.url, "60/3600")
     key = _mint(env)
     with crate_process(["serve"], env) as first, crate_process(["serve"], env) as second:
         answers = await _hammer([first, second], key, total=240)
@@ -116,12 +121,7 @@ def _fallbacks(metrics_text: str, operation: str) -> float:
 @pytest.mark.http
 def test_redis_stopped_mid_run_fails_open(tmp_path: Path, fleet_db: Path) -> None:
     with redis_process() as redis:
-        env = {
-            "CRATE_DATA_DIR": str(tmp_path),
-            "CRATE_FLEET_DB": str(fleet_db),
-            "CRATE_REDIS_URL": redis.url,
-            "CRATE_RATE_LIMIT_TEST": "1000/3600",
-        }
+        env = _env(tmp_path, fleet_db, redis.url, "1000/3600")
         key = _mint(env)
         with crate_process(["serve"], env) as base:
             before = asyncio.run(_hammer([base], key, total=10, concurrency=4))
