@@ -86,6 +86,11 @@ class SharedState:
             self.breaker.record_failure()
             self._on_fallback(operation)
             return UNAVAILABLE
+        except BaseException:
+            # Cancelled (the client went away): says nothing about Redis, but must not leave a probe
+            # outstanding, or the breaker would wait for it forever.
+            self.breaker.release()
+            raise
         if not self.up:
             log.warning("redis reachable again; shared state is shared again")
         self.breaker.record_success()
@@ -140,9 +145,13 @@ def _encode(outcome: Found | Missing) -> bytes:
     return orjson.dumps({"as_of": outcome.as_of})
 
 
-def _decode(raw: bytes | str) -> Outcome:
-    data: dict[str, Any] = orjson.loads(raw)
-    return Found(data["row"], data["as_of"]) if "row" in data else Missing(data["as_of"])
+def _decode(raw: bytes | str) -> Outcome | None:
+    """A cached outcome; None for anything this version did not write (read as a miss)."""
+    try:
+        data = orjson.loads(raw)
+        return Found(data["row"], data["as_of"]) if "row" in data else Missing(data["as_of"])
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
 
 
 class RedisRowCache:
@@ -164,7 +173,8 @@ class RedisRowCache:
         raws = await self.shared.call("row_cache_get", lambda r: r.mget(names))
         if isinstance(raws, _Unavailable):
             return {}
-        found = {key: _decode(raw) for key, raw in zip(keys, raws, strict=True) if raw is not None}
+        decoded = {key: _decode(raw) for key, raw in zip(keys, raws, strict=True) if raw is not None}
+        found = {key: outcome for key, outcome in decoded.items() if outcome is not None}
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found

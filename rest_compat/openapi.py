@@ -77,7 +77,7 @@ class Operation:
     deprecated: bool = False
     tag: str = "v2"
     request: type[BaseModel] | None = None
-    #: success body's media type (the only non-JSON answers are pages outside the API)
+    #: headers every answer of the operation carries, by name -> value (v1's deprecation headers)
     headers: dict[str, str] = field(default_factory=dict)
     no_content: int | None = None  # a bodiless success status besides `success` (beacons: 204)
     error_model: type[BaseModel] = ErrorBody
@@ -169,10 +169,10 @@ def _refs(names: dict[str, str]) -> dict[str, Any]:
     return {header: {"$ref": f"#/components/headers/{name}"} for header, name in names.items()}
 
 
-def _operation(op: Operation, schemas: dict[type[BaseModel], dict[str, Any]]) -> dict[str, Any]:
+def _operation(op: Operation, book: ModelBook, schemas: dict[type[BaseModel], dict[str, Any]]) -> dict[str, Any]:
     common = {"X-Request-Id": "RequestId", **{name: name for name in op.headers}}
     ok_headers = {**common, **(_RATE_HEADERS if op.security == "key" else {}), **({"ETag": "ETag"} if op.etag else {})}
-    body: dict[str, Any] = {"type": "object"} if op.response is None else schemas[op.response(_BOOK.get())]
+    body: dict[str, Any] = {"type": "object"} if op.response is None else schemas[op.response(book)]
     responses: dict[str, Any] = {
         str(op.success): {
             "description": "The answer" if op.success == 200 else "Accepted and stored",
@@ -226,39 +226,23 @@ def _operation(op: Operation, schemas: dict[type[BaseModel], dict[str, Any]]) ->
     return out
 
 
-class _BookSlot:
-    """The ModelBook of the document being built (one per build: models are made once per name)."""
-
-    book: ModelBook | None = None
-
-    def get(self) -> ModelBook:
-        assert self.book is not None
-        return self.book
-
-
-_BOOK = _BookSlot()
-
-
 def build_openapi(schema: GraphQLSchema) -> dict[str, Any]:
     ops = operations()
-    _BOOK.book = book = ModelBook(schema)
-    try:
-        models: list[type[BaseModel]] = [ErrorBody, BeaconErrorBody]
-        for op in ops:
-            if op.response is not None:
-                models.append(op.response(book))
-            if op.request is not None:
-                models.append(op.request)
-        unique = list(dict.fromkeys(models))
-        refs, defs = models_json_schema(
-            [(model, "validation") for model in unique], ref_template="#/components/schemas/{model}"
-        )
-        schemas = {model: refs[(model, "validation")] for model in unique}
-        paths: dict[str, dict[str, Any]] = {}
-        for op in ops:
-            paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, schemas)
-    finally:
-        _BOOK.book = None
+    book = ModelBook(schema)  # one per document: each model is made once, by name
+    models: list[type[BaseModel]] = [ErrorBody, BeaconErrorBody]
+    for op in ops:
+        if op.response is not None:
+            models.append(op.response(book))
+        if op.request is not None:
+            models.append(op.request)
+    unique = list(dict.fromkeys(models))
+    refs, defs = models_json_schema(
+        [(model, "validation") for model in unique], ref_template="#/components/schemas/{model}"
+    )
+    schemas = {model: refs[(model, "validation")] for model in unique}
+    paths: dict[str, dict[str, Any]] = {}
+    for op in ops:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, book, schemas)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -24,7 +24,10 @@ from gateway.app import create_app
 from gateway.beacons import mint_token, new_search_event_id
 from gateway.ratelimit import Limiter
 from gateway.settings import Settings, SettingsError
-from gateway.shared import RedisLimiter, SharedState
+from gateway.shared import UNAVAILABLE, RedisLimiter, RedisRowCache, SharedState
+from producers.cache import ttl_seconds
+from producers.catalog import table
+from producers.outcomes import Found, Missing
 from tests.conftest import running
 from tests.gateway.test_ratelimit import LimiterMachine
 from tests.servers import CRATE, RedisServer, crate_process, free_port, redis_process
@@ -216,3 +219,36 @@ async def test_producer_rows_are_shared_between_instances(
         text = (await b.get("/metrics")).text
         assert f"crate_shared_row_cache_hits {float(second.state.services.pool.shared.hits)}" in text
         assert "crate_shared_row_cache_misses 0.0" in text
+
+
+async def test_a_cancelled_probe_does_not_stick_the_breaker(redis_server: RedisServer) -> None:
+    fallbacks: list[str] = []
+    shared = SharedState(redis_server.url, fallbacks.append, cooldown_seconds=0.05)
+
+    async def broken(_redis: object) -> None:
+        raise ConnectionError("refused")
+
+    assert await shared.call("probe", broken) is UNAVAILABLE and not shared.up
+    await asyncio.sleep(0.06)  # half-open: the next call is the one probe
+    hanging = asyncio.ensure_future(shared.call("probe", lambda _r: asyncio.sleep(10)))
+    await asyncio.sleep(0.01)
+    assert await shared.call("probe", broken) is UNAVAILABLE  # the probe is out: others fall back
+    hanging.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await hanging
+    assert await shared.call("ping", lambda r: r.ping()) is True  # a new probe went out and closed it
+    assert shared.up and fallbacks == ["probe", "probe"]
+    await shared.aclose()
+
+
+async def test_values_this_version_did_not_write_are_misses(redis_server: RedisServer) -> None:
+    shared = SharedState(redis_server.url)
+    rows = RedisRowCache(shared)
+    clusters = table("identity-graph", "clusters")
+    await shared.redis.mset({"crate:row:clusters:garbage": b"not json", "crate:row:clusters:other": b'{"x": 1}'})
+    await rows.put_many(clusters, {"kept": Found({"name": "A"}, "2026-12-04T00:00:00Z"), "gone": Missing("t")})
+    found = await rows.get_many(clusters, ["garbage", "other", "kept", "gone", "never"])
+    assert found == {"kept": Found({"name": "A"}, "2026-12-04T00:00:00Z"), "gone": Missing("t")}
+    assert (rows.hits, rows.misses) == (2, 3)
+    assert await shared.redis.ttl("crate:row:clusters:kept") == int(ttl_seconds(clusters))
+    await shared.aclose()
