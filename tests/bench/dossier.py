@@ -47,7 +47,7 @@ async def cpu_against_stock(report: Report, fleet_db: Path, work: Path, rounds: 
     )
     keys = sample_keys(fleet_db, 20)
     app = create_app(Settings(rate_limit_test=UNLIMITED, data_dir=work / "cpu", fleet_db=fleet_db))
-    async with running(app) as client:
+    async with running(app, contract=False) as client:
         services = app.state.services
         secret = services.keys.create("test")[1]
         headers = {"X-API-Key": secret}

@@ -43,7 +43,7 @@ async def batch_calls_against_keys(report: Report, fleet_db: Path, work: Path) -
     for count in (1, 100, 1000):
         app = create_app(Settings(rate_limit_test=UNLIMITED, data_dir=work, fleet_db=fleet_db, cache_max_bytes=0))
         keys = keys_of(fleet_db, count)
-        async with running(app):
+        async with running(app, contract=False):
             context = app.state.services.context("bench", None)
             await asyncio.gather(*(context.loaders.load_many(p, t, keys) for p, t in TABLES))
             transport = httpx.ASGITransport(app=app.state.services.fleet_app)
@@ -65,7 +65,7 @@ async def cached_loads(report: Report, fleet_db: Path, work: Path) -> None:
         app = create_app(
             Settings(rate_limit_test=UNLIMITED, data_dir=work, fleet_db=fleet_db, cache_max_bytes=cache_bytes)
         )
-        async with running(app):
+        async with running(app, contract=False):
             services = app.state.services
             if cache_bytes:
                 await services.context("warm", None).loaders.load_many("identity-graph", "clusters", keys)
