@@ -52,7 +52,11 @@ class Services:
         self.snapshots = SnapshotReader(settings.snapshot_dir)
         # Shared state: Redis when configured (every instance sees the same limits, beacon claims
         # and cached rows), this process's memory otherwise.
-        self.shared = SharedState(settings.redis_url, metrics.redis_fallback) if settings.redis_url else None
+        self.shared = (
+            SharedState(settings.redis_url, metrics.redis_fallback, prefix=settings.redis_prefix)
+            if settings.redis_url
+            else None
+        )
         self.limiter: Limiter = RedisLimiter(self.shared) if self.shared else MemoryLimiter()
         self._ledger: BeaconLedger | None = None
 

@@ -56,6 +56,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
         "redis_url",
         "Redis shared by gateway instances (limits, beacon claims, row cache); unset = memory",
     ),
+    "CRATE_REDIS_PREFIX": (
+        "redis_prefix",
+        "start of every Redis key; instances that should share state share it (default crate:)",
+    ),
     "CRATE_GRAPHIQL_ASSETS": (
         "graphiql_assets",
         "where `make assets` put GraphiQL's files (default gateway/static/graphiql)",
@@ -88,6 +92,7 @@ class Settings(BaseModel):
     rate_limit_test: str = "600/60"
     rate_limit_live: str = "6000/60"
     redis_url: str | None = None
+    redis_prefix: str = Field("crate:", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9:_.-]+$")
     fleet_faults: FleetFaults = Field(default_factory=FleetFaults)
 
     @field_validator("producer_urls")

@@ -39,7 +39,6 @@ class _Unavailable:
 
 
 UNAVAILABLE: Final = _Unavailable()
-PREFIX = "crate:"
 
 # One INCR per request on the key's current window; the window's key expires just after the window.
 _WINDOW_HIT = """
@@ -56,6 +55,7 @@ class SharedState:
         self,
         url: str,
         on_fallback: Callable[[str], None] = lambda _operation: None,
+        prefix: str = "crate:",
         timeout_seconds: float = 0.25,
         cooldown_seconds: float = 2.0,
     ) -> None:
@@ -67,6 +67,8 @@ class SharedState:
             health_check_interval=0,
         )
         self._on_fallback = on_fallback
+        #: every key this gateway writes starts with it: deployments sharing one Redis stay apart
+        self.prefix = prefix
         # The first failure opens it: a Redis that failed once is asked again only after the cool-down.
         self.breaker = CircuitBreaker(1, cooldown_seconds)
 
@@ -105,7 +107,7 @@ class SharedState:
 
     async def claim(self, name: str, ttl_seconds: int) -> bool | _Unavailable:
         """True for the first claim of `name` within its TTL across all instances, False after."""
-        result = await self.call("claim", lambda r: r.set(PREFIX + name, b"1", nx=True, ex=ttl_seconds))
+        result = await self.call("claim", lambda r: r.set(self.prefix + name, b"1", nx=True, ex=ttl_seconds))
         return result if isinstance(result, _Unavailable) else bool(result)
 
     async def aclose(self) -> None:
@@ -129,7 +131,7 @@ class RedisLimiter:
         now = self._clock()
         window = math.floor(now / rate.seconds)
         reset = (window + 1) * rate.seconds
-        name = f"{PREFIX}rl:{key}:{rate.seconds}:{window}"
+        name = f"{self.shared.prefix}rl:{key}:{rate.seconds}:{window}"
         count = await self.shared.call("rate_limit", lambda _r: self._script(keys=[name], args=[rate.seconds + 1]))
         if isinstance(count, _Unavailable):
             return await self.fallback.hit(key, rate)
@@ -164,9 +166,8 @@ class RedisRowCache:
         self.hits = 0
         self.misses = 0
 
-    @staticmethod
-    def _name(table: TableSpec, key: str) -> str:
-        return f"{PREFIX}row:{table.name}:{key}"
+    def _name(self, table: TableSpec, key: str) -> str:
+        return f"{self.shared.prefix}row:{table.name}:{key}"
 
     async def get_many(self, table: TableSpec, keys: Sequence[str]) -> dict[str, Outcome]:
         names = [self._name(table, key) for key in keys]

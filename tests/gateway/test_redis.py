@@ -56,6 +56,9 @@ def test_the_redis_limiter_state_machine(redis_server: RedisServer) -> None:
 def test_a_redis_url_must_be_one() -> None:
     with pytest.raises(SettingsError, match="CRATE_REDIS_URL: Value error, must be a redis://"):
         Settings.from_env({"CRATE_REDIS_URL": "localhost:6379"})
+    with pytest.raises(SettingsError, match="CRATE_REDIS_PREFIX: String should match pattern"):
+        Settings.from_env({"CRATE_REDIS_PREFIX": "has space"})
+    assert Settings.from_env({"CRATE_REDIS_PREFIX": "staging:"}).redis_prefix == "staging:"
 
 
 def _env(data: Path, fleet_db: Path, redis_url: str, rate: str) -> dict[str, str]:
@@ -200,7 +203,9 @@ async def test_producer_rows_are_shared_between_instances(
     cluster = fleet_store.samples("artist", 3)[2]["cluster_id"]
     first = create_app(make_settings(redis_url=redis_server.url, data_dir=tmp_path / "a"))
     second = create_app(make_settings(redis_url=redis_server.url, data_dir=tmp_path / "b"))
-    async with running(first) as a, running(second) as b:
+    # Another deployment on the same Redis, under its own prefix: it shares nothing.
+    apart = create_app(make_settings(redis_url=redis_server.url, data_dir=tmp_path / "c", redis_prefix="staging:"))
+    async with running(first) as a, running(second) as b, running(apart) as c:
         warm = await a.get(
             f"/api/v2/artist/{cluster}", headers={"X-API-Key": first.state.services.keys.create("test")[1]}
         )
@@ -219,6 +224,11 @@ async def test_producer_rows_are_shared_between_instances(
         text = (await b.get("/metrics")).text
         assert f"crate_shared_row_cache_hits {float(second.state.services.pool.shared.hits)}" in text
         assert "crate_shared_row_cache_misses 0.0" in text
+        alone = await c.get(
+            f"/api/v2/artist/{cluster}", headers={"X-API-Key": apart.state.services.keys.create("test")[1]}
+        )
+        assert alone.headers["etag"] == warm.headers["etag"]
+        assert apart.state.services.pool.shared.hits == 0 and apart.state.services.pool.shared.misses > 0
 
 
 async def test_a_cancelled_probe_does_not_stick_the_breaker(redis_server: RedisServer) -> None:
