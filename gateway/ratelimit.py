@@ -22,7 +22,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import error_response, request_id_of
 
-__all__ = ["Decision", "Limiter", "MemoryLimiter", "RateLimit", "RateLimitMiddleware", "parse_rate"]
+__all__ = [
+    "Decision",
+    "Limiter",
+    "MemoryLimiter",
+    "RateLimit",
+    "RateLimitMiddleware",
+    "decide",
+    "parse_rate",
+    "window_of",
+]
 
 _RATE = re.compile(r"^(\d+)/(\d+)$")
 
@@ -58,23 +67,33 @@ class Limiter(Protocol):
     async def hit(self, key: str, rate: RateLimit) -> Decision: ...
 
 
+def window_of(now: float, rate: RateLimit) -> int:
+    """The number of the window `now` falls in; windows are aligned to the epoch."""
+    return math.floor(now / rate.seconds)
+
+
+def decide(count: int, rate: RateLimit, window: int, now: float) -> Decision:
+    """What the `count`-th request of a window (this one included) is told; every backend counts,
+    this alone decides."""
+    reset = (window + 1) * rate.seconds
+    if count > rate.requests:
+        return Decision(False, rate.requests, 0, reset, max(1, math.ceil(reset - now)))
+    return Decision(True, rate.requests, rate.requests - count, reset, 0)
+
+
 class MemoryLimiter:
     def __init__(self, max_keys: int = 100_000, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        # key -> (window number, requests admitted in it); an older window is simply replaced.
+        # key -> (window number, requests counted in it); an older window is simply replaced.
         self._windows: LRUCache[str, tuple[int, int]] = LRUCache(maxsize=max_keys)
 
     async def hit(self, key: str, rate: RateLimit) -> Decision:
         now = self._clock()
-        window = math.floor(now / rate.seconds)
-        reset = (window + 1) * rate.seconds
+        window = window_of(now, rate)
         seen, count = self._windows.get(key, (window, 0))
-        if seen != window:
-            count = 0
-        if count >= rate.requests:
-            return Decision(False, rate.requests, 0, reset, max(1, math.ceil(reset - now)))
-        self._windows[key] = (window, count + 1)
-        return Decision(True, rate.requests, rate.requests - count - 1, reset, 0)
+        count = (count if seen == window else 0) + 1
+        self._windows[key] = (window, count)
+        return decide(count, rate, window, now)
 
 
 class RateLimitMiddleware:

@@ -12,7 +12,6 @@ instead of across instances until Redis is back. Every fallback is counted in
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final, TypeVar
@@ -21,7 +20,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from gateway.ratelimit import Decision, MemoryLimiter, RateLimit
+from gateway.ratelimit import Decision, MemoryLimiter, RateLimit, decide, window_of
 from producers.breaker import BreakerState, CircuitBreaker
 from producers.cache import ttl_seconds
 from producers.catalog import TableSpec
@@ -129,16 +128,12 @@ class RedisLimiter:
 
     async def hit(self, key: str, rate: RateLimit) -> Decision:
         now = self._clock()
-        window = math.floor(now / rate.seconds)
-        reset = (window + 1) * rate.seconds
+        window = window_of(now, rate)
         name = f"{self.shared.prefix}rl:{key}:{rate.seconds}:{window}"
         count = await self.shared.call("rate_limit", lambda _r: self._script(keys=[name], args=[rate.seconds + 1]))
         if isinstance(count, _Unavailable):
             return await self.fallback.hit(key, rate)
-        count = int(count)
-        if count > rate.requests:
-            return Decision(False, rate.requests, 0, reset, max(1, math.ceil(reset - now)))
-        return Decision(True, rate.requests, rate.requests - count, reset, 0)
+        return decide(int(count), rate, window, now)
 
 
 def _encode(outcome: Found | Missing) -> bytes:
