@@ -20,7 +20,7 @@ from gateway.services import Services
 from resolvers.artist import address_artist
 from resolvers.cube import CUBE_LABELS, THRESHOLDS
 from resolvers.errors import ClientInputError
-from rest_compat.table import GraphQLCall, client_error, execute, single_param
+from rest_compat.table import GraphQLCall, client_error, execute, single_param, whole_number
 
 __all__ = ["cube_route"]
 
@@ -117,7 +117,8 @@ def cube_route(schema: strawberry.Schema, services: Services) -> Route:
     async def cube(request: Request) -> Response:
         key = str(single_param(request, "artist", required=True))
         raw_master = single_param(request, "master")
-        if raw_master is not None and not (raw_master.isascii() and raw_master.isdigit()):
+        master = None if raw_master is None else whole_number(raw_master)
+        if raw_master is not None and master is None:
             raise ApiError(
                 400,
                 "invalid_request",
@@ -140,7 +141,6 @@ def cube_route(schema: strawberry.Schema, services: Services) -> Route:
             )
             return HTMLResponse(body)
         groups = facet["data"]["releaseGroups"]
-        master = int(raw_master) if raw_master is not None else None
         return HTMLResponse(render(name, key, groups, facet["data"]["total"], master))
 
     return Route("/cube", cube, methods=["GET"])

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from gateway.errors import ApiError
 from resolvers.discovery import BREAKOUT_TIERS, CORROBORATIONS, MAX_ROWS
 from rest_compat.contract import Param
-from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys
+from rest_compat.table import GraphQLCall, RestRoute, single_param, snake_keys, whole_number
 
 __all__ = ["DISCOVERY_ROUTES"]
 
@@ -30,10 +30,11 @@ def _limit(request: Request, *, clamp: bool) -> int:
     raw = single_param(request, "limit")
     if raw is None:
         return 50
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or (not clamp and int(raw) > MAX_ROWS):
+    limit = whole_number(raw)
+    if limit is None or limit < 1 or (not clamp and limit > MAX_ROWS):
         bounds = "a whole number of at least 1" if clamp else f"a whole number from 1 to {MAX_ROWS}"
         raise _invalid("limit", f"limit must be {bounds}")
-    return min(int(raw), MAX_ROWS)
+    return min(limit, MAX_ROWS)
 
 
 def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None:

@@ -12,7 +12,7 @@ from gateway.errors import ApiError
 from resolvers.identity import query_problem
 from resolvers.search import MAX_LIMIT
 from rest_compat.contract import Param, query_text
-from rest_compat.table import GraphQLCall, RestRoute, list_param, single_param, snake_keys
+from rest_compat.table import GraphQLCall, RestRoute, list_param, single_param, snake_keys, whole_number
 from schema.search import SearchGrain
 
 __all__ = ["SEARCH"]
@@ -42,8 +42,8 @@ def call(request: Request, _schema: GraphQLSchema) -> GraphQLCall:
     q = str(single_param(request, "q", required=True))
     if problem := query_problem(q):
         raise _invalid("q", problem)
-    raw_limit = single_param(request, "limit") or "10"
-    if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    limit = whole_number(single_param(request, "limit") or "10")
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise _invalid("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
     asked = list_param(request, "grain")
     grains = None
@@ -52,7 +52,7 @@ def call(request: Request, _schema: GraphQLSchema) -> GraphQLCall:
         if unknown or not asked:
             raise _invalid("grain", f"grain takes a comma list of {', '.join(_GRAINS)}")
         grains = [_GRAINS[g] for g in dict.fromkeys(asked)]
-    return GraphQLCall(DOCUMENT, {"q": q, "grains": grains, "limit": int(raw_limit)})
+    return GraphQLCall(DOCUMENT, {"q": q, "grains": grains, "limit": limit})
 
 
 def shape(data: Mapping[str, Any], _call: GraphQLCall) -> dict[str, Any]:

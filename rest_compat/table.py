@@ -34,6 +34,7 @@ __all__ = [
     "list_param",
     "single_param",
     "snake_keys",
+    "whole_number",
 ]
 
 
@@ -79,6 +80,11 @@ def single_param(request: Request, name: str, *, required: bool = False) -> str 
             )  # fmt: skip
         return None
     return values[0]
+
+
+def whole_number(text: str) -> int | None:
+    """The number ASCII digits spell; None for anything else (str.isdigit alone lets "²" and "٣" in)."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def list_param(request: Request, name: str) -> list[str] | None:

@@ -31,6 +31,7 @@ from gateway.services import Services
 from producers.loaders import Loaders
 from producers.outcomes import Failed, Found, Outcome
 from rest_compat.contract import Param
+from rest_compat.table import whole_number
 
 __all__ = [
     "DEPRECATED_SINCE",
@@ -55,10 +56,11 @@ _SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 def _whole_number(request: Request, name: str) -> int:
     raw = request.path_params[name]
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 2**53 - 1 or raw.startswith("0"):
+    number = whole_number(raw)
+    if number is None or not 1 <= number <= 2**53 - 1 or raw.startswith("0"):
         message = f"{name} must be a positive whole number"
         raise ApiError(400, "invalid_request", message, details=[{"path": name, "message": message, "code": "invalid"}])
-    return int(raw)
+    return number
 
 
 def _subdomain(request: Request) -> str:
