@@ -73,7 +73,7 @@ def _subdomain(request: Request) -> str:
     return raw
 
 
-def _state(outcome: Outcome, what: str) -> tuple[str, str | None]:
+def _state(outcome: Outcome, what: str) -> tuple[State, str | None]:
     if isinstance(outcome, Found):
         return "present", None
     if isinstance(outcome, Failed):
@@ -83,93 +83,6 @@ def _state(outcome: Outcome, what: str) -> tuple[str, str | None]:
 
 def _row(outcome: Outcome) -> Any | None:
     return outcome.row if isinstance(outcome, Found) else None
-
-
-async def artist(request: Request, loaders: Loaders) -> dict[str, Any]:
-    discogs_id = _whole_number(request, "discogs_id")
-    bound = await loaders.load("identity-graph", "foreign_ids", f"discogs:{discogs_id}")
-    cluster = (_row(bound) or {}).get("cluster_id")
-    found = await loaders.load("identity-graph", "clusters", cluster) if cluster else bound
-    state, reason = _state(found, f"artist with Discogs id {discogs_id}")
-    row = _row(found)
-    return {
-        "discogs_id": discogs_id,
-        "state": state,
-        "reason": reason,
-        "artist": None
-        if row is None
-        else {
-            "name": row["name"],
-            "aliases": row["aliases"],
-            "mbid": row["mbid"],
-            "bandcamp_subdomain": row["bandcamp"],
-        },
-        "v2": None if cluster is None else {"cluster_id": cluster, "dossier": f"/api/v2/artist/{cluster}"},
-    }
-
-
-async def master(request: Request, loaders: Loaders) -> dict[str, Any]:
-    master_id = _whole_number(request, "discogs_master_id")
-    found = await loaders.load("discogs-catalog", "masters", str(master_id))
-    doc = _row(found)
-    group = None
-    if doc is not None:
-        groups = _row(await loaders.load("discogs-catalog", "release_groups", doc["cluster_id"])) or []
-        group = next((g for g in groups if g["discogsMasterId"] == master_id), None)
-    state, reason = _state(found, f"master with Discogs id {master_id}")
-    return {
-        "discogs_master_id": master_id,
-        "state": state,
-        "reason": reason,
-        "master": None
-        if doc is None
-        else {
-            "title": doc["title"],
-            "artist": doc["artist"],
-            "year": group["year"] if group else None,
-            "formats": group["formats"] if group else [],
-            "labels": [{"label_id": lab["label_id"], "name": lab["name"]} for lab in group["labels"]] if group else [],
-            "artwork_url": group["artwork_url"] if group else None,
-            "owner_count": doc["owner_count"],
-            "want_count": group["want_count"] if group else None,
-        },
-        "v2": None
-        if doc is None
-        else {
-            "cluster_id": doc["cluster_id"],
-            "discography": f"/api/v2/artist/{doc['cluster_id']}?fields=discography",
-        },
-    }
-
-
-async def bandcamp_releases(request: Request, loaders: Loaders) -> dict[str, Any]:
-    sub = _subdomain(request)
-    found, bound = await asyncio.gather(
-        loaders.load("bandcamp-demand", "bc_releases", sub),
-        loaders.load("identity-graph", "foreign_ids", f"bandcamp:{sub}"),
-    )
-    cluster = (_row(bound) or {}).get("cluster_id")
-    state, reason = _state(found, f"Bandcamp artist {sub!r}")
-    return {
-        "subdomain": sub,
-        "state": state,
-        "reason": reason,
-        "releases": [
-            {
-                "bandcamp_item_id": r["bandcamp_item_id"],
-                "title": r["title"],
-                "track_url": r["track_url"],
-                "release_date": r["release_date"],
-            }
-            for r in _row(found) or []
-        ],
-        "v2": None
-        if cluster is None
-        else {
-            "cluster_id": cluster,
-            "dossier": f"/api/v2/artist/{cluster}?fields=bandcamp_emergence,bandcamp_tastemaker",
-        },
-    }
 
 
 class _Body(BaseModel):
@@ -243,6 +156,86 @@ class V1BandcampBody(_Body):
     v2: V1ArtistV2 | None = Field(description="where this artist's Bandcamp demand signals live in v2")
 
 
+async def artist(request: Request, loaders: Loaders) -> V1ArtistBody:
+    discogs_id = _whole_number(request, "discogs_id")
+    bound = await loaders.load("identity-graph", "foreign_ids", f"discogs:{discogs_id}")
+    cluster = (_row(bound) or {}).get("cluster_id")
+    found = await loaders.load("identity-graph", "clusters", cluster) if cluster else bound
+    state, reason = _state(found, f"artist with Discogs id {discogs_id}")
+    row = _row(found)
+    return V1ArtistBody(
+        discogs_id=discogs_id,
+        state=state,
+        reason=reason,
+        artist=None
+        if row is None
+        else V1Artist(name=row["name"], aliases=row["aliases"], mbid=row["mbid"], bandcamp_subdomain=row["bandcamp"]),
+        v2=None if cluster is None else V1ArtistV2(cluster_id=cluster, dossier=f"/api/v2/artist/{cluster}"),
+    )
+
+
+async def master(request: Request, loaders: Loaders) -> V1MasterBody:
+    master_id = _whole_number(request, "discogs_master_id")
+    found = await loaders.load("discogs-catalog", "masters", str(master_id))
+    doc = _row(found)
+    group: dict[str, Any] = {}
+    if doc is not None:
+        groups = _row(await loaders.load("discogs-catalog", "release_groups", doc["cluster_id"])) or []
+        group = next((g for g in groups if g["discogsMasterId"] == master_id), {})
+    state, reason = _state(found, f"master with Discogs id {master_id}")
+    return V1MasterBody(
+        discogs_master_id=master_id,
+        state=state,
+        reason=reason,
+        master=None
+        if doc is None
+        else V1Master(
+            title=doc["title"],
+            artist=doc["artist"],
+            year=group.get("year"),
+            formats=group.get("formats", []),
+            labels=[V1Label(label_id=lab["label_id"], name=lab["name"]) for lab in group.get("labels", [])],
+            artwork_url=group.get("artwork_url"),
+            owner_count=doc["owner_count"],
+            want_count=group.get("want_count"),
+        ),
+        v2=None
+        if doc is None
+        else V1MasterV2(
+            cluster_id=doc["cluster_id"], discography=f"/api/v2/artist/{doc['cluster_id']}?fields=discography"
+        ),
+    )
+
+
+async def bandcamp_releases(request: Request, loaders: Loaders) -> V1BandcampBody:
+    sub = _subdomain(request)
+    found, bound = await asyncio.gather(
+        loaders.load("bandcamp-demand", "bc_releases", sub),
+        loaders.load("identity-graph", "foreign_ids", f"bandcamp:{sub}"),
+    )
+    cluster = (_row(bound) or {}).get("cluster_id")
+    state, reason = _state(found, f"Bandcamp artist {sub!r}")
+    return V1BandcampBody(
+        subdomain=sub,
+        state=state,
+        reason=reason,
+        releases=[
+            V1Release(
+                bandcamp_item_id=r["bandcamp_item_id"],
+                title=r["title"],
+                track_url=r["track_url"],
+                release_date=r["release_date"],
+            )
+            for r in _row(found) or []
+        ],
+        v2=None
+        if cluster is None
+        else V1ArtistV2(
+            cluster_id=cluster, dossier=f"/api/v2/artist/{cluster}?fields=bandcamp_emergence,bandcamp_tastemaker"
+        ),
+    )
+
+
 _ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}
 
 
@@ -251,7 +244,7 @@ class V1Route:
     path: str
     operation_id: str
     summary: str
-    answer: Callable[[Request, Loaders], Awaitable[dict[str, Any]]]
+    answer: Callable[[Request, Loaders], Awaitable[BaseModel]]
     response: type[BaseModel]
     param: Param
     #: where the same data lives in v2, and what changed (the migration page's row)
@@ -330,7 +323,7 @@ def _endpoint(route: V1Route, services: Services) -> Callable[[Request], Awaitab
     async def endpoint(request: Request) -> Response:
         context = services.context(request_id_of(request.scope), request.scope.get("state", {}).get("caller"))
         body = await route.answer(request, context.loaders)
-        return Response(orjson.dumps(body), media_type="application/json")
+        return Response(orjson.dumps(body.model_dump()), media_type="application/json")
 
     endpoint.__name__ = route.operation_id
     return endpoint
